@@ -1,0 +1,105 @@
+"""OCOP Storefront: the application factory."""
+import logging
+
+from flask import Flask, render_template
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the app from a config class (or overrides on the environment's profile)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=False)
+    profile = config if isinstance(config, type) else config_module.profile_from_env()
+    app.config.from_object(profile)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise config_module.ConfigError("SECRET_KEY must be set in the environment for production")
+    profile.validate()
+    config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table known to Alembic)
+    from .i18n import register_template_helpers, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(config_module.BASE_DIR / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    from .accounts.services import load_user
+
+    login_manager.user_loader(load_user)
+    register_template_helpers(app)
+    _sqlite_pragmas(app)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """Turn on foreign keys and WAL for SQLite; other backends need nothing."""
+    from sqlalchemy import event
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .cart.views import bp as cart_bp
+    from .catalog.api import bp as api_bp
+    from .catalog.views import bp as catalog_bp
+    from .checkout.views import bp as checkout_bp
+    from .orders.views import bp as orders_bp
+    from .outlets.views import bp as outlet_dashboard_bp
+    from .payments.views import bp as payments_bp
+    from .producers.views import bp as producer_dashboard_bp
+    from .site import bp as site_bp
+
+    for blueprint in (site_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
+                      outlet_dashboard_bp, admin_bp, cart_bp, checkout_bp, orders_bp, payments_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(payments_bp)  # Stripe signs its webhooks instead
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask import jsonify, request
+
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        if request.path.startswith("/api/"):
+            return jsonify(error=getattr(error, "description", "error"), status=code), code
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.errorhandler(code)(render_error)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

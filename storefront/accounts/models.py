@@ -1,0 +1,87 @@
+"""Users and their roles."""
+import enum
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+_hasher = PasswordHasher()
+
+
+class Role(enum.StrEnum):
+    SHOPPER = "shopper"
+    PRODUCER = "producer"
+    OUTLET_STAFF = "outlet_staff"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    password_hash = db.Column(db.String(255), nullable=False)
+    name = db.Column(db.String(120), nullable=False)
+    phone = db.Column(db.String(20))
+    role = db.Column(db.String(20), nullable=False, default=Role.SHOPPER)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), index=True)
+    outlet_id = db.Column(db.Integer, db.ForeignKey("outlet.id"), index=True)
+    locale = db.Column(db.String(5), nullable=False, default="vi")
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    # Changing it signs the user out everywhere (password change, disable).
+    session_token = db.Column(
+        db.String(43), nullable=False, default=lambda: secrets.token_urlsafe(32)
+    )
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    producer = db.relationship("Producer", back_populates="users")
+    outlet = db.relationship("Outlet", back_populates="staff")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "role in ('shopper', 'producer', 'outlet_staff', 'admin')", name="role_known"
+        ),
+        db.CheckConstraint(
+            "(role = 'producer') = (producer_id IS NOT NULL)", name="producer_has_producer"
+        ),
+        db.CheckConstraint(
+            "(role = 'outlet_staff') = (outlet_id IS NOT NULL)", name="staff_has_outlet"
+        ),
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+        self.session_token = secrets.token_urlsafe(32)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            ok = _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if ok and _hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = _hasher.hash(password)
+        return ok
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_producer(self) -> bool:
+        return self.role == Role.PRODUCER
+
+    @property
+    def is_outlet_staff(self) -> bool:
+        return self.role == Role.OUTLET_STAFF
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

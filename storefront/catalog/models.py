@@ -1,0 +1,347 @@
+"""Villages, producers, outlets, products, certificates and photos."""
+import enum
+
+from flask_babel import get_locale, lazy_gettext as _l
+
+from ..extensions import db
+from ..timeutil import add_months, local_today, utcnow
+
+CERTIFICATE_MONTHS = 36
+
+
+class ProductGroup(enum.StrEnum):
+    FOOD = "food"
+    BEVERAGES = "beverages"
+    HERBAL = "herbal"
+    HANDICRAFTS = "handicrafts"
+    ORNAMENTAL = "ornamental"
+    TOURISM = "tourism"
+
+
+GROUP_LABELS = {
+    ProductGroup.FOOD: _l("Thực phẩm"),
+    ProductGroup.BEVERAGES: _l("Đồ uống"),
+    ProductGroup.HERBAL: _l("Dược liệu và sản phẩm từ dược liệu"),
+    ProductGroup.HANDICRAFTS: _l("Hàng thủ công mỹ nghệ"),
+    ProductGroup.ORNAMENTAL: _l("Sinh vật cảnh"),
+    ProductGroup.TOURISM: _l("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch"),
+}
+
+
+class ProducerKind(enum.StrEnum):
+    COOPERATIVE = "cooperative"
+    ENTERPRISE = "enterprise"
+    HOUSEHOLD = "household"
+
+
+PRODUCER_KIND_LABELS = {
+    ProducerKind.COOPERATIVE: _l("Hợp tác xã"),
+    ProducerKind.ENTERPRISE: _l("Doanh nghiệp"),
+    ProducerKind.HOUSEHOLD: _l("Hộ sản xuất"),
+}
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+REVIEW_LABELS = {
+    ReviewStatus.PENDING: _l("Chờ duyệt"),
+    ReviewStatus.VERIFIED: _l("Đã xác minh"),
+    ReviewStatus.REJECTED: _l("Bị từ chối"),
+}
+
+
+class PlaceType(enum.StrEnum):
+    CRAFT_VILLAGE = "craft_village"
+    TOURIST_AREA = "tourist_area"
+    SUPERMARKET = "supermarket"
+    MARKET = "market"
+    TRANSPORT_HUB = "transport_hub"
+    OTHER = "other"
+
+
+PLACE_TYPE_LABELS = {
+    PlaceType.CRAFT_VILLAGE: _l("Làng nghề"),
+    PlaceType.TOURIST_AREA: _l("Khu du lịch"),
+    PlaceType.SUPERMARKET: _l("Siêu thị"),
+    PlaceType.MARKET: _l("Chợ"),
+    PlaceType.TRANSPORT_HUB: _l("Đầu mối giao thông"),
+    PlaceType.OTHER: _l("Khác"),
+}
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+PRODUCT_STATUS_LABELS = {
+    ProductStatus.DRAFT: _l("Bản nháp"),
+    ProductStatus.PUBLISHED: _l("Đang bán"),
+    ProductStatus.ARCHIVED: _l("Lưu trữ"),
+}
+
+
+class IssuingLevel(enum.StrEnum):
+    DISTRICT = "district"
+    PROVINCE = "province"
+    CENTRAL = "central"
+
+
+ISSUING_LEVEL_LABELS = {
+    IssuingLevel.DISTRICT: _l("Cấp huyện (trước 7/2025)"),
+    IssuingLevel.PROVINCE: _l("Cấp thành phố/tỉnh"),
+    IssuingLevel.CENTRAL: _l("Cấp trung ương"),
+}
+
+STAR_SCORE_RANGES = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
+
+
+def _in_locale(vi: str | None, en: str | None) -> str:
+    """Return the English text for English readers when there is one, else the Vietnamese."""
+    locale = get_locale()
+    if en and locale is not None and locale.language == "en":
+        return en
+    return vi or ""
+
+
+class Village(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(100), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    name_en = db.Column(db.String(120))
+    commune = db.Column(db.String(120))
+    district = db.Column(db.String(120))
+    craft_vi = db.Column(db.String(120))
+    craft_en = db.Column(db.String(120))
+    description_vi = db.Column(db.Text)
+    description_en = db.Column(db.Text)
+
+    producers = db.relationship("Producer", back_populates="village")
+    outlets = db.relationship("Outlet", back_populates="village")
+
+    @property
+    def display_name(self) -> str:
+        return _in_locale(self.name, self.name_en)
+
+    @property
+    def craft(self) -> str:
+        return _in_locale(self.craft_vi, self.craft_en)
+
+    @property
+    def description(self) -> str:
+        return _in_locale(self.description_vi, self.description_en)
+
+
+class Producer(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(100), nullable=False, unique=True)
+    name = db.Column(db.String(200), nullable=False)
+    kind = db.Column(db.String(20), nullable=False, default=ProducerKind.COOPERATIVE)
+    village_id = db.Column(db.Integer, db.ForeignKey("village.id"), nullable=False, index=True)
+    phone = db.Column(db.String(20))
+    email = db.Column(db.String(254))
+    description_vi = db.Column(db.Text)
+    description_en = db.Column(db.Text)
+    status = db.Column(db.String(20), nullable=False, default=ReviewStatus.PENDING, index=True)
+    review_note = db.Column(db.Text)
+    reviewed_at = db.Column(db.DateTime)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    village = db.relationship("Village", back_populates="producers")
+    products = db.relationship("Product", back_populates="producer")
+    users = db.relationship("User", back_populates="producer")
+
+    __table_args__ = (
+        db.CheckConstraint("kind in ('cooperative', 'enterprise', 'household')", name="kind_known"),
+        db.CheckConstraint("status in ('pending', 'verified', 'rejected')", name="status_known"),
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.status == ReviewStatus.VERIFIED
+
+    @property
+    def description(self) -> str:
+        return _in_locale(self.description_vi, self.description_en)
+
+
+product_outlets = db.Table(
+    "product_outlet",
+    db.Column("product_id", db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("outlet_id", db.Integer, db.ForeignKey("outlet.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Outlet(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(100), nullable=False, unique=True)
+    name = db.Column(db.String(200), nullable=False)
+    name_en = db.Column(db.String(200))
+    place_type = db.Column(db.String(20), nullable=False, default=PlaceType.OTHER)
+    address = db.Column(db.String(300), nullable=False)
+    village_id = db.Column(db.Integer, db.ForeignKey("village.id"), index=True)
+    opening_hours = db.Column(db.String(200))
+    opening_hours_en = db.Column(db.String(200))
+    phone = db.Column(db.String(20))
+    latitude = db.Column(db.Float)
+    longitude = db.Column(db.Float)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+
+    village = db.relationship("Village", back_populates="outlets")
+    staff = db.relationship("User", back_populates="outlet")
+    products = db.relationship("Product", secondary=product_outlets, back_populates="outlets")
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "place_type in ('craft_village', 'tourist_area', 'supermarket', 'market', "
+            "'transport_hub', 'other')",
+            name="place_type_known",
+        ),
+    )
+
+    @property
+    def display_name(self) -> str:
+        return _in_locale(self.name, self.name_en)
+
+    @property
+    def hours(self) -> str:
+        return _in_locale(self.opening_hours, self.opening_hours_en)
+
+    @property
+    def map_url(self) -> str | None:
+        """Return a ``geo:`` link phones open in their map app, when coordinates are known."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return f"geo:{self.latitude},{self.longitude}?q={self.latitude},{self.longitude}"
+
+
+class Product(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(120), nullable=False, unique=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), nullable=False, index=True)
+    name_vi = db.Column(db.String(200), nullable=False)
+    name_en = db.Column(db.String(200))
+    description_vi = db.Column(db.Text, nullable=False, default="")
+    description_en = db.Column(db.Text)
+    group = db.Column(db.String(20), nullable=False, index=True)
+    unit_vi = db.Column(db.String(60), nullable=False)
+    unit_en = db.Column(db.String(60))
+    price = db.Column(db.Integer, nullable=False)  # whole đồng
+    stock = db.Column(db.Integer, nullable=False, default=0)
+    status = db.Column(db.String(20), nullable=False, default=ProductStatus.DRAFT, index=True)
+    # Folded names of product, producer and village: what accent-insensitive search reads.
+    search_text = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    producer = db.relationship("Producer", back_populates="products")
+    outlets = db.relationship(
+        "Outlet", secondary=product_outlets, back_populates="products", order_by="Outlet.id"
+    )
+    certificates = db.relationship(
+        "Certificate", back_populates="product", order_by="Certificate.decision_date.desc()",
+        cascade="all, delete-orphan",
+    )
+    photos = db.relationship(
+        "Photo", back_populates="product", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        db.CheckConstraint("price >= 0", name="price_not_negative"),
+        db.CheckConstraint("stock >= 0", name="stock_not_negative"),
+        db.CheckConstraint("status in ('draft', 'published', 'archived')", name="status_known"),
+        db.CheckConstraint(
+            "\"group\" in ('food', 'beverages', 'herbal', 'handicrafts', 'ornamental', 'tourism')",
+            name="group_known",
+        ),
+    )
+
+    @property
+    def name(self) -> str:
+        return _in_locale(self.name_vi, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _in_locale(self.description_vi, self.description_en)
+
+    @property
+    def unit(self) -> str:
+        return _in_locale(self.unit_vi, self.unit_en)
+
+    def current_certificate(self, today=None):
+        """Return the verified, unexpired certificate that gives the product its stars, if any."""
+        today = today or local_today()
+        valid = [c for c in self.certificates if c.is_valid_on(today)]
+        return max(valid, key=lambda c: c.decision_date, default=None)
+
+    def is_listed(self, today=None) -> bool:
+        return (
+            self.status == ProductStatus.PUBLISHED
+            and self.producer.verified
+            and self.current_certificate(today) is not None
+        )
+
+
+class Certificate(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), nullable=False)
+    stars = db.Column(db.Integer, nullable=False)
+    score = db.Column(db.Integer, nullable=False)
+    issuing_level = db.Column(db.String(20), nullable=False)
+    issuing_body = db.Column(db.String(200))
+    decision_number = db.Column(db.String(60), nullable=False)
+    decision_date = db.Column(db.Date, nullable=False)
+    # First day the certificate no longer counts: decision date + 36 months.
+    expires_on = db.Column(db.Date, nullable=False)
+    scan_key = db.Column(db.String(200))
+    status = db.Column(db.String(20), nullable=False, default=ReviewStatus.PENDING)
+    review_note = db.Column(db.Text)
+    reviewed_at = db.Column(db.DateTime)
+    reviewed_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    product = db.relationship("Product", back_populates="certificates")
+
+    __table_args__ = (
+        db.Index("ix_certificate_listing", "product_id", "status", "expires_on"),
+        db.CheckConstraint("stars between 3 and 5", name="stars_certified"),
+        db.CheckConstraint("score between 50 and 100", name="score_range"),
+        db.CheckConstraint("status in ('pending', 'verified', 'rejected')", name="status_known"),
+        db.CheckConstraint(
+            "issuing_level in ('district', 'province', 'central')", name="issuing_level_known"
+        ),
+    )
+
+    @staticmethod
+    def expiry_for(decision_date):
+        return add_months(decision_date, CERTIFICATE_MONTHS)
+
+    def is_valid_on(self, day) -> bool:
+        return self.status == ReviewStatus.VERIFIED and day < self.expires_on
+
+    def days_left(self, today=None) -> int:
+        return (self.expires_on - (today or local_today())).days
+
+
+class Photo(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+    alt_vi = db.Column(db.String(200), nullable=False, default="")
+    alt_en = db.Column(db.String(200))
+    small_key = db.Column(db.String(200), nullable=False)
+    large_key = db.Column(db.String(200), nullable=False)
+    width = db.Column(db.Integer, nullable=False)
+    height = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    product = db.relationship("Product", back_populates="photos")
+
+    @property
+    def alt(self) -> str:
+        return _in_locale(self.alt_vi, self.alt_en) or self.product.name

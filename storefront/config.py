@@ -1,0 +1,120 @@
+"""Settings read from the environment.
+
+Three profiles: ``development`` (``make run``), ``testing`` (the test suite) and
+``production`` (the default, so a forgotten variable fails closed). Only the first
+two have a built-in ``SECRET_KEY``.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def database_url(raw: str | None, default: str) -> str:
+    """Return a SQLAlchemy URL, steering PostgreSQL URLs to the psycopg 3 driver."""
+    url = raw or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The environment lacks a setting the chosen profile needs."""
+
+
+class Config:
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'storefront.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # one 10 MB photo plus the form around it
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # at most 30 days
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long checkout must not fail
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
+    MEDIA_URL = "/media/"
+    PHOTO_MAX_BYTES = 10 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 40_000_000  # well below Pillow's ~89 Mpx default
+    PHOTOS_PER_PRODUCT = 8
+
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # only for a local test server
+    STRIPE_MIN_AMOUNT = int(os.environ.get("STRIPE_MIN_AMOUNT", "15000"))
+    PAYMENT_WINDOW_MINUTES = 30
+    PICKUP_WINDOW_DAYS = int(os.environ.get("PICKUP_WINDOW_DAYS", "7"))
+    PICKUP_CODE_MAX_TRIES = 5
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "OCOP Hà Nội <no-reply@ocop.local>")
+    MAIL_SEND_AFTER_COMMIT = True
+    MAIL_TIMEOUT = 10
+
+    SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to run without the secrets production needs."""
+        if not cls.SECRET_KEY:
+            raise ConfigError("SECRET_KEY must be set in the environment for production")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-not-secret"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+    @classmethod
+    def validate(cls) -> None:
+        return None
+
+
+class TestingConfig(DevelopmentConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SEND_AFTER_COMMIT = False
+    STRIPE_SECRET_KEY = None
+    STRIPE_WEBHOOK_SECRET = None
+
+
+PROFILES = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": Config,
+}
+
+
+def profile_from_env() -> type[Config]:
+    """Pick the profile named by ``APP_ENV`` (production when unset)."""
+    name = os.environ.get("APP_ENV", "production")
+    if name not in PROFILES:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(PROFILES)}, not {name!r}")
+    return PROFILES[name]

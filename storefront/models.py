@@ -1,0 +1,9 @@
+"""Every model, imported in one place for Alembic and the shell."""
+from .accounts.models import Role, User  # noqa: F401
+from .cart.models import CartItem  # noqa: F401
+from .catalog.models import (  # noqa: F401
+    Certificate, Outlet, Photo, Producer, Product, Village, product_outlets,
+)
+from .notifications.models import OutboxMessage  # noqa: F401
+from .orders.models import Order, OrderEvent, OrderLine, Pickup  # noqa: F401
+from .payments.models import Refund, StripeEvent  # noqa: F401

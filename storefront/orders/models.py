@@ -1,0 +1,166 @@
+"""Orders, their pickups at outlets, order lines and the history of every change."""
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class PaymentMethod(enum.StrEnum):
+    CARD = "card"
+    AT_PICKUP = "at_pickup"
+
+
+class PaymentStatus(enum.StrEnum):
+    UNPAID = "unpaid"          # pay at pickup, not yet paid
+    PENDING = "pending"        # card, waiting for Stripe
+    PAID = "paid"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    FAILED = "failed"          # card payment never completed
+
+
+class PickupStatus(enum.StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    CONFIRMED = "confirmed"
+    READY = "ready"
+    COLLECTED = "collected"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+PICKUP_STATUS_LABELS = {
+    PickupStatus.AWAITING_PAYMENT: _l("Chờ thanh toán"),
+    PickupStatus.CONFIRMED: _l("Đã xác nhận"),
+    PickupStatus.READY: _l("Sẵn sàng nhận hàng"),
+    PickupStatus.COLLECTED: _l("Đã nhận hàng"),
+    PickupStatus.CANCELLED: _l("Đã huỷ"),
+    PickupStatus.NO_SHOW: _l("Không đến nhận"),
+}
+
+
+class LineStatus(enum.StrEnum):
+    AWAITING_DROPOFF = "awaiting_dropoff"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+LINE_STATUS_LABELS = {
+    LineStatus.AWAITING_DROPOFF: _l("Chờ giao đến điểm bán"),
+    LineStatus.RECEIVED: _l("Điểm bán đã nhận"),
+    LineStatus.CANCELLED: _l("Đã huỷ"),
+}
+
+
+class Order(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    number = db.Column(db.String(20), unique=True)  # OC-YYYY-NNNNNN, set once the id is known
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
+    name = db.Column(db.String(120), nullable=False)
+    phone = db.Column(db.String(20), nullable=False)
+    email = db.Column(db.String(254), nullable=False)
+    locale = db.Column(db.String(5), nullable=False, default="vi")
+    payment_method = db.Column(db.String(20), nullable=False)
+    payment_status = db.Column(db.String(20), nullable=False)
+    total = db.Column(db.BigInteger, nullable=False)  # whole đồng
+    currency = db.Column(db.String(3), nullable=False, default="vnd")
+    access_token_hash = db.Column(db.String(64), nullable=False)
+    # One per checkout form: a double submit finds the order the first one placed.
+    checkout_token = db.Column(db.String(64), nullable=False, unique=True)
+    payment_deadline = db.Column(db.DateTime)
+    stripe_session_id = db.Column(db.String(255), unique=True)
+    stripe_payment_intent = db.Column(db.String(255))
+    paid_at = db.Column(db.DateTime)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+    user = db.relationship("User")
+    pickups = db.relationship(
+        "Pickup", back_populates="order", order_by="Pickup.id", cascade="all, delete-orphan"
+    )
+    events = db.relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id")
+
+    __table_args__ = (
+        db.CheckConstraint("total >= 0", name="total_not_negative"),
+        db.CheckConstraint("payment_method in ('card', 'at_pickup')", name="payment_method_known"),
+    )
+
+    @property
+    def lines(self):
+        return [line for pickup in self.pickups for line in pickup.lines]
+
+
+class Pickup(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    outlet_id = db.Column(db.Integer, db.ForeignKey("outlet.id"), nullable=False, index=True)
+    status = db.Column(db.String(20), nullable=False, index=True)
+    code_hash = db.Column(db.String(64), nullable=False)
+    code_used_at = db.Column(db.DateTime)
+    failed_code_attempts = db.Column(db.Integer, nullable=False, default=0)
+    subtotal = db.Column(db.BigInteger, nullable=False)
+    confirmed_at = db.Column(db.DateTime)
+    ready_at = db.Column(db.DateTime)
+    collected_at = db.Column(db.DateTime)
+    cancelled_at = db.Column(db.DateTime)
+    cancel_reason = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="pickups")
+    outlet = db.relationship("Outlet")
+    lines = db.relationship(
+        "OrderLine", back_populates="pickup", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        db.CheckConstraint(
+            "status in ('awaiting_payment', 'confirmed', 'ready', 'collected', 'cancelled', 'no_show')",
+            name="status_known",
+        ),
+    )
+
+
+class OrderLine(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"), nullable=False, index=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id"), nullable=False, index=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), nullable=False, index=True)
+    product_name = db.Column(db.String(200), nullable=False)  # frozen at checkout
+    unit = db.Column(db.String(60), nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    unit_price = db.Column(db.Integer, nullable=False)  # frozen at checkout
+    status = db.Column(db.String(20), nullable=False, default=LineStatus.AWAITING_DROPOFF)
+    received_at = db.Column(db.DateTime)
+
+    pickup = db.relationship("Pickup", back_populates="lines")
+    product = db.relationship("Product")
+    producer = db.relationship("Producer")
+
+    __table_args__ = (
+        db.CheckConstraint("quantity > 0", name="quantity_positive"),
+        db.CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class OrderEvent(db.Model):
+    """One change of an order, pickup or line: what, who and when."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"))
+    line_id = db.Column(db.Integer, db.ForeignKey("order_line.id"))
+    kind = db.Column(db.String(40), nullable=False)
+    from_status = db.Column(db.String(20))
+    to_status = db.Column(db.String(20))
+    actor_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    actor_label = db.Column(db.String(120), nullable=False)  # "system", "stripe", a user's e-mail
+    note = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="events")
+    actor = db.relationship("User")

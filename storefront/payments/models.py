@@ -1,0 +1,41 @@
+"""What Stripe told us and what we asked of it."""
+import enum
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class StripeEvent(db.Model):
+    """A webhook event, recorded once by its Stripe id so a replay changes nothing."""
+
+    id = db.Column(db.String(255), primary_key=True)
+    type = db.Column(db.String(80), nullable=False)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), index=True)
+    outcome = db.Column(db.String(80))
+    received_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Refund(db.Model):
+    """A refund decided in a transaction and sent to Stripe after it commits."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"))
+    amount = db.Column(db.BigInteger, nullable=False)
+    reason = db.Column(db.String(80), nullable=False)
+    # Unique: the same decision can never refund twice, here or at Stripe.
+    idempotency_key = db.Column(db.String(120), nullable=False, unique=True)
+    status = db.Column(db.String(20), nullable=False, default=RefundStatus.PENDING)
+    stripe_refund_id = db.Column(db.String(255))
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    last_error = db.Column(db.Text)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    completed_at = db.Column(db.DateTime)
+
+    __table_args__ = (db.CheckConstraint("amount > 0", name="amount_positive"),)

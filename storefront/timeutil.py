@@ -1,0 +1,27 @@
+"""Clock helpers: the database keeps naive UTC; the shop's calendar is Hanoi's."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def utcnow() -> datetime:
+    """Return the current time as naive UTC, the form every DateTime column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Return today's date in Hanoi, the calendar certificates expire by."""
+    return datetime.now(HANOI).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """Return ``day`` moved by whole months, clamped to the month's last day (29 Feb + 12 → 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(f"cannot move {day} by {months} months")
