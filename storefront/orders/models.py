@@ -99,6 +99,7 @@ class Pickup(db.Model):
     code_hash = db.Column(db.String(64), nullable=False)
     code_used_at = db.Column(db.DateTime)
     failed_code_attempts = db.Column(db.Integer, nullable=False, default=0)
+    code_locked_until = db.Column(db.DateTime)
     subtotal = db.Column(db.BigInteger, nullable=False)
     confirmed_at = db.Column(db.DateTime)
     ready_at = db.Column(db.DateTime)

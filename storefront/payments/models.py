@@ -38,4 +38,7 @@ class Refund(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     completed_at = db.Column(db.DateTime)
 
+    order = db.relationship("Order")
+    pickup = db.relationship("Pickup")
+
     __table_args__ = (db.CheckConstraint("amount > 0", name="amount_positive"),)

@@ -1,0 +1,67 @@
+"""Notifications: written to the outbox in the caller's transaction, delivered after commit."""
+from flask import render_template
+from flask_babel import force_locale
+
+from ..accounts.models import Role, User
+from ..effects import on_commit
+from ..extensions import db
+from .models import OutboxMessage
+
+
+def queue(kind: str, to_email: str, locale: str, order=None, **context) -> OutboxMessage:
+    """Render ``mail/<kind>.txt`` in ``locale`` (first line ``Subject: ...``) into the outbox."""
+    with force_locale(locale):
+        text = render_template(f"mail/{kind}.txt", order=order, **context)
+    first, _, body = text.strip().partition("\n")
+    message = OutboxMessage(kind=kind, to_email=to_email, locale=locale, order=order,
+                            subject=first.removeprefix("Subject:").strip(), body=body.strip())
+    db.session.add(message)
+    on_commit(_deliver_soon)
+    return message
+
+
+def _deliver_soon() -> None:
+    from .mailer import deliver_after_commit
+
+    deliver_after_commit()
+
+
+def _staff_of(outlet) -> list[User]:
+    return db.session.scalars(
+        db.select(User).where(User.outlet_id == outlet.id, User.role == Role.OUTLET_STAFF,
+                              User.active.is_(True))
+    ).all()
+
+
+def new_order(order) -> None:
+    """Tell each outlet's staff and each producer what the new order asks of them."""
+    for pickup in order.pickups:
+        for user in _staff_of(pickup.outlet):
+            queue("outlet_new_order", user.email, user.locale, order, pickup=pickup)
+    producers = {line.producer for line in order.lines}
+    for producer in sorted(producers, key=lambda p: p.id):
+        lines = [line for line in order.lines if line.producer_id == producer.id]
+        for address, locale in _producer_addresses(producer):
+            queue("producer_new_order", address, locale, order, producer=producer, lines=lines)
+
+
+def _producer_addresses(producer) -> list[tuple[str, str]]:
+    addresses = {u.email: u.locale for u in producer.users if u.active}
+    if producer.email and producer.email not in addresses:
+        addresses[producer.email] = "vi"
+    return sorted(addresses.items())
+
+
+def pickup_ready(pickup) -> None:
+    order = pickup.order
+    queue("pickup_ready", order.email, order.locale, order, pickup=pickup)
+
+
+def pickup_cancelled(pickup, reason: str) -> None:
+    order = pickup.order
+    queue("pickup_cancelled", order.email, order.locale, order, pickup=pickup, reason=reason)
+
+
+def refunded(refund) -> None:
+    order = refund.order
+    queue("refunded", order.email, order.locale, order, refund=refund)

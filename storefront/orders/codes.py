@@ -1,0 +1,46 @@
+"""Pickup codes and guest access tokens: random, shown once, stored only as keyed hashes."""
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+
+# No 0/O, 1/I/L: codes are read aloud and typed at a till.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_pickup_code() -> str:
+    """Return a fresh code shown to the shopper as ``ABCD-EFGH``."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def _keyed_hash(message: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def hash_pickup_code(pickup_id: int, code: str) -> str:
+    """Hash a code bound to its pickup, so it opens no other pickup."""
+    return _keyed_hash(f"pickup:{pickup_id}:{normalize_code(code)}")
+
+
+def code_matches(pickup, code: str) -> bool:
+    return hmac.compare_digest(pickup.code_hash, hash_pickup_code(pickup.id, code))
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_access_token(token: str) -> str:
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def token_matches(order, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(order.access_token_hash, hash_access_token(token))

@@ -1,0 +1,180 @@
+"""Order use cases after placement: payment, receiving goods, hand-over, cancellation, expiry.
+
+Functions marked *in the caller's transaction* are building blocks for the payment
+webhook; the rest own their unit of work.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..effects import transaction
+from ..extensions import db
+from ..notifications import services as notify
+from ..payments.refunds import plan_refund
+from ..timeutil import utcnow
+from . import codes
+from .models import LineStatus, Order, PaymentMethod, PaymentStatus, Pickup, PickupStatus
+from .transitions import (
+    OPEN_PICKUP, Actor, InvalidTransition, OrderError, end_pickup, move_line, move_pickup, record,
+)
+
+P = PickupStatus
+__all__ = ["OrderError", "InvalidTransition", "WrongPickupCode", "CodeLocked"]
+
+
+class WrongPickupCode(OrderError):
+    """The code entered does not open this pickup."""
+
+
+class CodeLocked(OrderError):
+    """Too many wrong codes: hand-over is paused for this pickup."""
+
+
+# --- payment (in the caller's transaction) -------------------------------------------------
+
+def mark_paid(order: Order, by: Actor, payment_intent: str | None = None) -> None:
+    """Confirm a card order's pickups once Stripe says it is paid (in the caller's transaction)."""
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = utcnow()
+    order.stripe_payment_intent = payment_intent or order.stripe_payment_intent
+    for pickup in order.pickups:
+        if pickup.status == P.AWAITING_PAYMENT:
+            move_pickup(pickup, P.CONFIRMED, by)
+    record(order, "payment_confirmed", by)
+    notify.new_order(order)
+
+
+def expire_payment(order: Order, by: Actor, note: str) -> None:
+    """Cancel an unpaid card order and return its stock (in the caller's transaction)."""
+    for pickup in order.pickups:
+        if pickup.status == P.AWAITING_PAYMENT:
+            end_pickup(pickup, P.CANCELLED, by, note)
+    order.payment_status = PaymentStatus.FAILED
+    record(order, "payment_expired", by, note=note)
+
+
+def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
+    """Plan a refund of everything paid (in the caller's transaction); idempotent per order."""
+    plan_refund(order, order.total, reason, key=f"order-{order.id}-full")
+    record(order, "refund_planned", by, note=reason)
+
+
+# --- outlet work ------------------------------------------------------------------------------
+
+def receive_line(line, by: Actor) -> None:
+    """Record that the producer brought a line to the outlet; the pickup is ready when all are."""
+    with transaction():
+        if line.pickup.status != P.CONFIRMED:
+            raise InvalidTransition(_("Chỉ nhận hàng cho đơn đã xác nhận."))
+        move_line(line, LineStatus.RECEIVED, by)
+        if all(l.status == LineStatus.RECEIVED for l in line.pickup.lines
+               if l.status != LineStatus.CANCELLED):
+            move_pickup(line.pickup, P.READY, by)
+            notify.pickup_ready(line.pickup)
+
+
+def hand_over(pickup: Pickup, code: str, by: Actor) -> None:
+    """Hand a ready pickup to the shopper against its code; the code then stops working.
+
+    :raises CodeLocked: after too many wrong codes, for a while.
+    :raises WrongPickupCode: the code is wrong (the failed try is recorded).
+    :raises InvalidTransition: the pickup is not ready.
+    """
+    now = utcnow()
+    if pickup.code_locked_until and pickup.code_locked_until > now:
+        raise CodeLocked(_("Nhập sai mã quá nhiều lần. Vui lòng thử lại sau 15 phút."))
+    if pickup.status != P.READY or pickup.code_used_at is not None:
+        raise InvalidTransition(_("Đơn này chưa sẵn sàng hoặc đã được giao."))
+    if not codes.code_matches(pickup, code):
+        _count_wrong_code(pickup, by, now)
+        raise WrongPickupCode(_("Mã nhận hàng không đúng."))
+    with transaction():
+        pickup.code_used_at = now
+        pickup.failed_code_attempts = 0
+        move_pickup(pickup, P.COLLECTED, by)
+        if pickup.order.payment_method == PaymentMethod.AT_PICKUP:
+            _settle_at_pickup(pickup.order)
+
+
+def _count_wrong_code(pickup: Pickup, by: Actor, now) -> None:
+    with transaction():
+        pickup.failed_code_attempts += 1
+        if pickup.failed_code_attempts >= current_app.config["PICKUP_CODE_MAX_TRIES"]:
+            pickup.code_locked_until = now + timedelta(minutes=15)
+            pickup.failed_code_attempts = 0
+        record(pickup.order, "wrong_pickup_code", by, pickup=pickup)
+
+
+def _settle_at_pickup(order: Order) -> None:
+    if all(p.status in (P.COLLECTED, P.CANCELLED, P.NO_SHOW) for p in order.pickups):
+        order.payment_status = PaymentStatus.PAID
+        order.paid_at = utcnow()
+
+
+# --- cancellation and expiry ------------------------------------------------------------------
+
+def cancel_pickup(pickup: Pickup, by: Actor, reason: str, *, by_shopper: bool = False) -> None:
+    """Cancel one pickup: stock returns, a paid amount is refunded, the shopper is told.
+
+    :raises InvalidTransition: already ended, or (for the shopper) already ready.
+    """
+    if by_shopper and pickup.status not in (P.AWAITING_PAYMENT, P.CONFIRMED):
+        raise InvalidTransition(_("Đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
+                                  "Vui lòng liên hệ điểm bán."))
+    with transaction():
+        _end_with_refund(pickup, P.CANCELLED, by, reason)
+
+
+def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = False) -> None:
+    """Cancel every open pickup of an order in one unit of work."""
+    open_pickups = [p for p in order.pickups if p.status in OPEN_PICKUP]
+    if not open_pickups:
+        raise InvalidTransition(_("Đơn hàng này không còn gì để huỷ."))
+    if by_shopper and any(p.status == P.READY for p in open_pickups):
+        raise InvalidTransition(_("Một phần đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
+                                  "Vui lòng liên hệ điểm bán."))
+    with transaction():
+        for pickup in open_pickups:
+            _end_with_refund(pickup, P.CANCELLED, by, reason)
+
+
+def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -> None:
+    order = pickup.order
+    end_pickup(pickup, to, by, reason)
+    if order.payment_method == PaymentMethod.CARD and order.payment_status in (
+            PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING):
+        plan_refund(order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
+    elif all(p.status not in OPEN_PICKUP for p in order.pickups) \
+            and order.payment_status == PaymentStatus.PENDING:
+        order.payment_status = PaymentStatus.FAILED
+    notify.pickup_cancelled(pickup, reason)
+
+
+def expire_no_shows(now=None, by: Actor = "system") -> int:
+    """Mark ready pickups not collected within the pickup window as no-show; return how many."""
+    now = now or utcnow()
+    window = timedelta(days=current_app.config["PICKUP_WINDOW_DAYS"])
+    # Locked in id order so a concurrent run or hand-over can't deadlock with this one.
+    stale = db.session.scalars(
+        db.select(Pickup).where(Pickup.status == P.READY, Pickup.ready_at < now - window)
+        .order_by(Pickup.id).with_for_update(skip_locked=True)
+    ).all()
+    with transaction():
+        for pickup in stale:
+            _end_with_refund(pickup, P.NO_SHOW, by, _("Quá hạn nhận hàng"))
+    return len(stale)
+
+
+def expire_unpaid_orders(now=None, by: Actor = "system") -> int:
+    """Cancel card orders whose payment deadline passed; return how many."""
+    now = now or utcnow()
+    orders = db.session.scalars(
+        db.select(Order).where(Order.payment_status == PaymentStatus.PENDING,
+                               Order.payment_deadline < now)
+        .order_by(Order.id).with_for_update(skip_locked=True)
+    ).all()
+    with transaction():
+        for order in orders:
+            expire_payment(order, by, _("Quá hạn thanh toán"))
+    return len(orders)

@@ -1,0 +1,103 @@
+"""The order state machine: one table of allowed moves, enforced in one place.
+
+These building blocks never commit; the use cases in ``services.py`` (and the
+payment webhook) own the transaction they run in.
+"""
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..catalog import stock
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import LineStatus, OrderEvent, PickupStatus
+
+P = PickupStatus
+PICKUP_MOVES: dict[PickupStatus, set[PickupStatus]] = {
+    P.AWAITING_PAYMENT: {P.CONFIRMED, P.CANCELLED},
+    P.CONFIRMED: {P.READY, P.CANCELLED, P.NO_SHOW},
+    P.READY: {P.COLLECTED, P.CANCELLED, P.NO_SHOW},
+    P.COLLECTED: set(),
+    P.CANCELLED: set(),
+    P.NO_SHOW: set(),
+}
+LINE_MOVES: dict[LineStatus, set[LineStatus]] = {
+    LineStatus.AWAITING_DROPOFF: {LineStatus.RECEIVED, LineStatus.CANCELLED},
+    LineStatus.RECEIVED: {LineStatus.CANCELLED},
+    LineStatus.CANCELLED: set(),
+}
+OPEN_PICKUP = {P.AWAITING_PAYMENT, P.CONFIRMED, P.READY}
+_STAMP = {P.CONFIRMED: "confirmed_at", P.READY: "ready_at", P.COLLECTED: "collected_at",
+          P.CANCELLED: "cancelled_at", P.NO_SHOW: "cancelled_at"}
+
+Actor = User | str | None
+
+
+class OrderError(Exception):
+    """An order action that cannot be done; the message is for the person who tried."""
+
+
+class InvalidTransition(OrderError):
+    """The move is not in the table for the current status."""
+
+
+def actor_label(by: Actor) -> str:
+    if isinstance(by, User):
+        return by.email
+    return by or "system"
+
+
+def record(order, kind: str, by: Actor, *, pickup=None, line=None, before=None, after=None,
+           note=None) -> OrderEvent:
+    """Write who did what to which part of an order, and when."""
+    event = OrderEvent(order=order, kind=kind, pickup_id=pickup.id if pickup else None,
+                       line_id=line.id if line else None, from_status=before, to_status=after,
+                       actor_id=by.id if isinstance(by, User) else None,
+                       actor_label=actor_label(by), note=note, created_at=utcnow())
+    db.session.add(event)
+    return event
+
+
+def move_pickup(pickup, to: PickupStatus, by: Actor, note: str | None = None) -> None:
+    """Move a pickup to ``to`` if the table allows it, stamping the time and recording it.
+
+    :raises InvalidTransition: when the move is not allowed from the current status.
+    """
+    before = PickupStatus(pickup.status)
+    if to not in PICKUP_MOVES[before]:
+        raise InvalidTransition(_("Không thể chuyển đơn nhận hàng từ “%(a)s” sang “%(b)s”.",
+                                  a=_label(before), b=_label(to)))
+    pickup.status = to
+    setattr(pickup, _STAMP[to], utcnow())
+    record(pickup.order, "pickup_status", by, pickup=pickup, before=before, after=to, note=note)
+
+
+def move_line(line, to: LineStatus, by: Actor, note: str | None = None) -> None:
+    """Move an order line to ``to`` if allowed, recording it.
+
+    :raises InvalidTransition: when the move is not allowed from the current status.
+    """
+    before = LineStatus(line.status)
+    if to not in LINE_MOVES[before]:
+        raise InvalidTransition(_("Dòng hàng này không thể chuyển trạng thái nữa."))
+    line.status = to
+    if to == LineStatus.RECEIVED:
+        line.received_at = utcnow()
+    record(line.pickup.order, "line_status", by, pickup=line.pickup, line=line, before=before,
+           after=to, note=note)
+
+
+def end_pickup(pickup, to: PickupStatus, by: Actor, note: str | None = None) -> None:
+    """Cancel or no-show a pickup: its open lines are cancelled and their stock returned."""
+    move_pickup(pickup, to, by, note)
+    if to == P.CANCELLED:
+        pickup.cancel_reason = note
+    for line in pickup.lines:
+        if line.status != LineStatus.CANCELLED:
+            move_line(line, LineStatus.CANCELLED, by)
+            stock.release(line.product_id, line.quantity)
+
+
+def _label(status: PickupStatus) -> str:
+    from .models import PICKUP_STATUS_LABELS
+
+    return str(PICKUP_STATUS_LABELS[status])
