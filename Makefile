@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := storefront:create_app
 
-.PHONY: run test setup setup-test translations vendor bench clean
+.PHONY: run test setup setup-test translations messages devtools browser-test vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,20 +22,55 @@ setup: $(VENV)/.installed translations
 
 setup-test: $(VENV)/.installed-test translations
 
+# Compile the catalogues (.mo files stay out of git). Vietnamese is the source language: no catalogue.
 translations:
-	@if [ -d translations ]; then $(BIN)/pybabel compile -q -d translations; fi
+	@if [ -d translations ]; then $(BIN)/pybabel -q compile -d translations; fi
+
+# Extract every marked string into the template and merge it into the English catalogue.
+messages: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		-k lazy_pgettext:1c,2 --ignore-dirs=".* ._ node_modules test-artifacts instance" \
+		--sort-by-file --no-wrap --project="OCOP Storefront" -o translations/messages.pot .
+	@if [ -f translations/en/LC_MESSAGES/messages.po ]; then \
+		$(BIN)/pybabel update -i translations/messages.pot -d translations -l en \
+			--no-fuzzy-matching --ignore-obsolete --no-wrap; \
+	else \
+		$(BIN)/pybabel init -i translations/messages.pot -d translations -l en --no-wrap; \
+	fi
+	$(MAKE) translations
+
+# npm dev tools for the browser checks (axe-core, vnu-jar); skipped quietly where npm is absent.
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the system's java is used.
+devtools: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: skipping axe-core and vnu-jar (browser a11y/HTML checks will skip)"; \
+	fi
 
 run: setup
 	APP_ENV=development $(BIN)/flask db upgrade
 	APP_ENV=development $(BIN)/flask seed-demo --if-empty
 	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
-test: setup-test
-	$(BIN)/python -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS)
+# Whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set; the browser
+# tests (marked `browser`) run once, at the end, when /usr/bin/chromium exists (REQUIRE_BROWSER=1
+# makes a missing browser or tool a failure instead of a skip).
+test: setup-test devtools
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-		TEST_BACKEND=postgresql $(BIN)/python -m pytest -n auto -p no:cacheprovider $(PYTEST_ARGS); \
+		TEST_BACKEND=postgresql $(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
+	fi
+	$(MAKE) browser-test
+
+browser-test: setup-test devtools
+	@if [ -x /usr/bin/chromium ] || [ "$$REQUIRE_BROWSER" = "1" ]; then \
+		echo "== browser tests (Chromium)"; \
+		$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider -m browser tests/browser $(PYTEST_ARGS); \
+	else \
+		echo "== no /usr/bin/chromium: browser tests skipped"; \
 	fi
 
 vendor:
@@ -45,4 +80,4 @@ bench: setup-test
 	$(BIN)/python bench/catalog_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

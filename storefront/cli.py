@@ -3,13 +3,44 @@ import click
 
 
 def register(app) -> None:
+    from .orders.cli import orders as orders_commands
+
+    app.cli.add_command(orders_commands)
+    from .notifications.cli import register as register_outbox
+    from .payments.cli import register as register_payments
+
+    register_payments(app)
+    register_outbox(app)
+
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)
     @click.option("--name", default="Admin")
     @click.password_option()
     def create_admin(email: str, name: str, password: str) -> None:
         """Create an admin account."""
-        from .accounts.services import create_admin as make_admin
+        from .accounts.services import AccountError, create_admin as make_admin
 
-        user = make_admin(email=email, name=name, password=password)
+        try:
+            user = make_admin(email=email, name=name, password=password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
         click.echo(f"Admin {user.email} created.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has villages.")
+    def seed_demo(if_empty: bool) -> None:
+        """Fill the database with demo villages, outlets, producers, products and accounts."""
+        from flask import current_app
+
+        from .demo.seed import SeedRefused, accounts_table, has_villages, refuse_in_production
+        from .demo.seed import seed_demo as run_seed
+
+        try:
+            refuse_in_production(current_app.config["ENV_NAME"])
+        except SeedRefused as error:
+            raise click.ClickException(str(error)) from error
+        if if_empty and has_villages():
+            click.echo("The database already has villages: demo data left as it is.")
+        else:
+            click.echo(run_seed().summary())
+        click.echo(accounts_table())

@@ -1,22 +1,39 @@
 """Language choice and the shop's formats for money and time."""
 from babel.numbers import format_currency
-from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """Pick the language: the visitor's own choice, then the browser's, then Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return browser_language(languages)
+
+
+def browser_language(languages) -> str:
+    """Pick from Accept-Language; a browser that asks only for other languages gets English.
+
+    A visitor whose browser wants Korean or French reads English more easily than
+    Vietnamese; no header at all (crawlers, scripts) gets the default.
+    """
+    best = request.accept_languages.best_match(languages)
+    if best:
+        return best
+    if request.accept_languages and "en" in languages:
+        return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def current_language() -> str:
+    """Return the two-letter code of the language this request speaks."""
     locale = get_locale()
     return locale.language if locale is not None else "vi"
 
@@ -32,6 +49,11 @@ def format_vnd(amount: int | None, locale: str | None = None) -> str:
 
 
 def register_template_helpers(app) -> None:
+    # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Flask-Babel caches the language on `g`; a request that shares an app context with an
+    # earlier one (the test client inside `app.app_context()`) must choose its own again.
+    app.before_request(refresh)
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -30,15 +30,26 @@ def healthz():
     return {"status": "ok"}
 
 
+def _same_site_referrer() -> str | None:
+    """Return the path and query of the page that sent the visitor, when it is on this site."""
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 @bp.post("/lang/<code>")
 def set_language(code: str):
+    """Remember the chosen language (session, and the account when signed in), then go back."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
         db.session.commit()
-    return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(safe_next(request.form.get("next") or _same_site_referrer()))
 
 
 @bp.get("/media/<path:key>")

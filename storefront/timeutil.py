@@ -1,5 +1,5 @@
 """Clock helpers: the database keeps naive UTC; the shop's calendar is Hanoi's."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -13,6 +13,16 @@ def utcnow() -> datetime:
 def local_today() -> date:
     """Return today's date in Hanoi, the calendar certificates expire by."""
     return datetime.now(HANOI).date()
+
+
+def utc_start_of(day: date) -> datetime:
+    """Return the naive UTC instant at which ``day`` begins in Hanoi."""
+    return datetime.combine(day, time.min, HANOI).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_date_of(moment: datetime) -> date:
+    """Return the Hanoi calendar day of a naive UTC instant."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(HANOI).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -61,6 +61,7 @@ class ProductFactory(Base):
 
     producer = factory.SubFactory(ProducerFactory)
     name_vi = factory.Sequence(lambda n: f"Sản phẩm {n}")
+    name_en = None
     slug = factory.Sequence(lambda n: f"san-pham-{n}")
     description_vi = "Mô tả"
     group = "handicrafts"

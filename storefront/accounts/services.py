@@ -1,14 +1,177 @@
 """Account use cases: register, authenticate, load."""
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..catalog.models import Producer, ReviewStatus, Village
 from ..extensions import db
-from .models import User
+from ..text import slugify
+from .models import Role, User
+
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Verified against when the e-mail is unknown, so both failures take as long.
+_DUMMY_HASH = PasswordHasher().hash(secrets.token_urlsafe(16))
+
+
+class AccountError(Exception):
+    """An account use case refused its input; the message is for the person."""
+
+
+class DuplicateEmail(AccountError):
+    """Another account already uses this e-mail."""
+
+
+class WeakPassword(AccountError):
+    """The password is too short."""
+
+
+class SignInFailed(AccountError):
+    """Unknown e-mail, wrong password or disabled account."""
 
 
 def load_user(user_id: str) -> User | None:
     """Load the user named in the session, if its session token is still current."""
-    raw_id, _, token = user_id.partition(":")
+    raw_id, _sep, token = user_id.partition(":")
     if not raw_id.isdigit():
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token:
         return None
+    return user
+
+
+def normalize_email(email: str) -> str:
+    """Return the e-mail as stored: trimmed and lower-case."""
+    return (email or "").strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    """Tell whether an account already uses ``email``."""
+    query = select(User.id).where(func.lower(User.email) == normalize_email(email))
+    return db.session.scalar(query) is not None
+
+
+def _check_new_account(email: str, password: str) -> str:
+    """Return the normalized e-mail, or raise when the account cannot be made.
+
+    :raises AccountError: malformed e-mail.
+    :raises DuplicateEmail: e-mail already used.
+    :raises WeakPassword: password shorter than ``MIN_PASSWORD_LENGTH``.
+    """
+    email = normalize_email(email)
+    if not _EMAIL.match(email):
+        raise AccountError(_("Địa chỉ e-mail không hợp lệ."))
+    if email_taken(email):
+        raise DuplicateEmail(_("E-mail này đã được dùng cho một tài khoản khác."))
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH))
+    return email
+
+
+def new_user(*, email: str, name: str, password: str, role: str = Role.SHOPPER,
+             phone: str | None = None, **links) -> User:
+    """Add a user to the session (no commit: the caller's transaction owns it)."""
+    email = _check_new_account(email, password)
+    user = User(email=email, name=name.strip(), phone=phone or None, role=role, **links)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def register_shopper(*, email: str, name: str, password: str, phone: str | None = None) -> User:
+    """Create a shopper account."""
+    user = new_user(email=email, name=name, password=password, phone=phone)
+    db.session.commit()
+    return user
+
+
+def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
+    """Return a slug for ``text`` unused in ``model``'s table: ``ten``, ``ten-2``, ``ten-3``..."""
+    base = slugify(text)
+    query = select(model.slug).where(model.slug.like(f"{base}%"))
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    taken = set(db.session.scalars(query))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def all_villages() -> list[Village]:
+    """Return every village by name, for the producer sign-up select."""
+    return list(db.session.scalars(select(Village).order_by(Village.name)))
+
+
+def register_producer(*, email: str, name: str, password: str, phone: str | None,
+                      producer: dict) -> User:
+    """Create a pending producer and its first account in one transaction.
+
+    ``producer`` holds name, kind, village_id, phone, email and description_vi.
+    """
+    record = Producer(slug=unique_slug(Producer, producer["name"]), status=ReviewStatus.PENDING,
+                      **producer)
+    record.email = normalize_email(record.email) or None
+    db.session.add(record)
+    try:
+        user = new_user(email=email, name=name, password=password, phone=phone,
+                        role=Role.PRODUCER, producer=record)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return user
+
+
+def _spend_a_verify(password: str | None) -> None:
+    """Verify against a dummy hash, so an unknown e-mail is not told apart by timing."""
+    try:
+        PasswordHasher().verify(_DUMMY_HASH, password or "")
+    except Exception:  # noqa: BLE001 — the outcome is irrelevant, only the time spent
+        pass
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the active user with these credentials.
+
+    :raises SignInFailed: with one message for unknown e-mail and wrong password.
+    """
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        _spend_a_verify(password)
+        raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
+    if not user.check_password(password or ""):
+        raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
+    if not user.active:
+        raise SignInFailed(_("Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị viên."))
+    db.session.commit()  # keeps a rehashed password
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session ends.
+
+    :raises SignInFailed: the current password is wrong.
+    :raises WeakPassword: the new password is too short.
+    """
+    if not user.check_password(current or ""):
+        raise SignInFailed(_("Mật khẩu hiện tại không đúng."))
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH))
+    user.set_password(new)  # rotates session_token
+    db.session.commit()
+
+
+def create_admin(*, email: str, name: str, password: str) -> User:
+    """Create an admin account (``flask create-admin``).
+
+    :raises AccountError: bad or duplicate e-mail, or a password that is too short.
+    """
+    user = new_user(email=email, name=name or "Admin", password=password, role=Role.ADMIN)
+    db.session.commit()
     return user

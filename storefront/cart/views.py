@@ -1,9 +1,127 @@
-"""The shopper's cart."""
-from flask import Blueprint, abort
+"""The shopper's cart: show it, add, change, remove, accept a new price."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, \
+    session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, user_logged_in
+
+from ..site import safe_next
+from . import services
+from .forms import AddToCartForm, CartLineForm, UpdateQuantityForm
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
+SESSION_KEY = "cart"
 
 
-@bp.get("/")
-def show():  # TODO(owner): placeholder until built
-    abort(501)
+def current_cart():
+    """Return the signed-in shopper's account cart, or the guest's session cart."""
+    if current_user.is_authenticated:
+        return services.AccountCart(current_user)
+    return services.GuestCart(session.get(SESSION_KEY))
+
+
+def keep(cart) -> None:
+    """Store a guest cart back in the session (an account cart is already saved)."""
+    if isinstance(cart, services.GuestCart):
+        if cart.data:
+            session[SESSION_KEY] = cart.data
+        else:
+            session.pop(SESSION_KEY, None)
+
+
+def _back(next_value: str | None) -> str:
+    referrer = urlsplit(request.referrer).path if request.referrer else None
+    return safe_next(next_value or referrer, url_for("cart.show"))
+
+
+@bp.get("")
+def show():
+    return _render()
+
+
+def _render(errors: dict | None = None, status: int = 200):
+    """Render the cart; ``errors`` maps a product id to (message, value typed)."""
+    cart = current_cart()
+    cart_lines = services.lines(cart)
+    keep(cart)
+    return render_template("cart/show.html", lines=cart_lines, total=services.total(cart_lines),
+                           blocked=any(line.issues for line in cart_lines),
+                           errors=errors or {}), status
+
+
+@bp.post("/add")
+def add():
+    form = AddToCartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cart = current_cart()
+    try:
+        changed = services.add(cart, form.product_id.data, form.quantity.data)
+    except services.CartError as error:
+        flash(str(error), "error")
+        return redirect(_back(form.next.data))
+    keep(cart)
+    flash(changed.notice or _("Đã thêm “%(name)s” vào giỏ hàng.", name=changed.product.name),
+          "info" if changed.notice else "success")
+    return redirect(safe_next(form.next.data, url_for("cart.show")))
+
+
+@bp.post("/update")
+def update():
+    form = UpdateQuantityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cart = current_cart()
+    try:
+        changed = services.update(cart, form.product_id.data, form.quantity.data)
+    except services.CartError as error:
+        return _render(errors={form.product_id.data: (str(error), form.quantity.data)}, status=400)
+    keep(cart)
+    if changed.notice:
+        flash(changed.notice, "info")
+    return redirect(safe_next(form.next.data, url_for("cart.show")))
+
+
+@bp.post("/remove")
+def remove():
+    form = CartLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cart = current_cart()
+    services.remove(cart, form.product_id.data)
+    keep(cart)
+    flash(_("Đã xoá sản phẩm khỏi giỏ hàng."), "info")
+    return redirect(safe_next(form.next.data, url_for("cart.show")))
+
+
+@bp.post("/accept-price")
+def accept_price():
+    form = CartLineForm()
+    if not form.validate_on_submit():
+        abort(400)
+    cart = current_cart()
+    try:
+        changed = services.accept_price(cart, form.product_id.data)
+    except services.CartError as error:
+        flash(str(error), "error")
+    else:
+        keep(cart)
+        flash(_("Đã cập nhật giá mới cho “%(name)s”.", name=changed.product.name), "success")
+    return redirect(safe_next(form.next.data, url_for("cart.show")))
+
+
+@bp.app_context_processor
+def cart_count():
+    """Give every page the number of units in the cart (base.html shows it)."""
+    if not has_request_context():  # mail rendered by a job has no cart
+        return {"cart_count": 0}
+    return {"cart_count": services.count(current_cart())}
+
+
+@user_logged_in.connect
+def merge_on_sign_in(_sender, user, **_extra) -> None:
+    """Fold the guest's session cart into the account cart when they sign in."""
+    data = session.pop(SESSION_KEY, None)
+    if data:
+        services.merge_guest_cart(data, user)

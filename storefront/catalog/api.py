@@ -1,4 +1,63 @@
-"""Read-only JSON catalogue for partner sites and maps."""
-from flask import Blueprint
+"""Read-only JSON catalogue for partner sites and maps.
+
+``GET /api/products`` takes the same filters as ``/products``; a value it cannot understand
+answers 400 with ``{"error": "..."}``. An unknown village slug matches nothing.
+Names are the Vietnamese originals with the English beside them where the shop has one.
+"""
+from flask import Blueprint, jsonify, request
+
+from . import services
+from .filters import BadFilter, CatalogFilters
+from .views import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(BadFilter)
+def bad_filter(error: BadFilter):
+    return jsonify(error=str(error), parameter=error.name), 400
+
+
+@bp.errorhandler(services.NotInCatalog)
+def not_in_catalog(error):
+    return jsonify(error="not found"), 404
+
+
+@bp.get("/products")
+def products():
+    filters = CatalogFilters.from_args(request.args)
+    result = services.browse(filters, with_outlets=True)
+    return jsonify(items=[product_json(item) for item in result.items], page=result.page,
+                   per_page=result.per_page, total=result.total, pages=result.pages)
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    return jsonify(product_json(services.product_detail(slug)))
+
+
+def product_json(item: services.Listed) -> dict:
+    """Return the public JSON form of a listed product (outlets must be loaded, active only)."""
+    product = item.product
+    producer, village = product.producer, product.producer.village
+    return {
+        "id": product.id, "slug": product.slug, "name_vi": product.name_vi,
+        "name_en": product.name_en, "group": product.group, "stars": item.stars,
+        "price": product.price, "currency": "VND", "unit_vi": product.unit_vi,
+        "unit_en": product.unit_en,
+        "stock_status": "sold_out" if item.sold_out else "in_stock",
+        "village": {"slug": village.slug, "name": village.name, "name_en": village.name_en},
+        "producer": {"slug": producer.slug, "name": producer.name},
+        "photos": [
+            {"small": absolute_url("site.media", key=photo.small_key),
+             "large": absolute_url("site.media", key=photo.large_key),
+             "alt": photo.alt_vi or product.name_vi}
+            for photo in product.photos
+        ],
+        "outlets": [
+            {"slug": outlet.slug, "name": outlet.name, "latitude": outlet.latitude,
+             "longitude": outlet.longitude}
+            for outlet in product.outlets
+        ],
+        "url": absolute_url("catalog.product", slug=product.slug),
+    }

@@ -1,24 +1,124 @@
 """Public catalogue pages."""
-from flask import Blueprint, abort
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+
+from . import services
+from .filters import BadFilter, CatalogFilters, parse_place_type
+from .models import ISSUING_LEVEL_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABELS, PlaceType
+from .queries import Scope
 
 bp = Blueprint("catalog", __name__, url_prefix="")
 
+HOME_VILLAGES = 12
+HOME_OUTLETS = 6
+
+
+@bp.app_template_global()
+def absolute_url(endpoint: str, **values) -> str:
+    """Return the public, absolute address of a page or file (for sitemaps, OpenGraph, the API)."""
+    return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.app_template_global()
+def media_url(key: str, external: bool = False) -> str:
+    return absolute_url("site.media", key=key) if external else url_for("site.media", key=key)
+
+
+@bp.errorhandler(services.NotInCatalog)
+def not_in_catalog(error):
+    return render_template("errors/error.html", error=error, code=404), 404
+
+
+@bp.context_processor
+def labels():
+    return {"PLACE_TYPE_LABELS": PLACE_TYPE_LABELS, "ISSUING_LEVEL_LABELS": ISSUING_LEVEL_LABELS,
+            "PRODUCER_KIND_LABELS": PRODUCER_KIND_LABELS}
+
+
+def _page_only(args) -> CatalogFilters:
+    """Return the page number of a scoped product list (other filters do not apply there)."""
+    return CatalogFilters(page=CatalogFilters.lenient(args)[0].page)
+
 
 @bp.get("/")
-def home():  # TODO(owner): placeholder until built
-    abort(501)
+def home():
+    villages = [(v, n) for v, n in services.village_directory() if n]
+    villages.sort(key=lambda row: -row[1])
+    return render_template("catalog/home.html", featured=services.featured(),
+                           villages=villages[:HOME_VILLAGES],
+                           outlets=services.active_outlets(limit=HOME_OUTLETS))
 
 
 @bp.get("/products")
-def products():  # TODO(owner): placeholder until built
-    abort(501)
+def products():
+    filters, problems = CatalogFilters.lenient(request.args)
+    result = services.browse(filters, facets=True)
+    return render_template("catalog/products.html", result=result, filters=filters,
+                           problems=problems,
+                           page_url=lambda n: url_for(".products", **filters.to_args(page=n)))
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    return render_template("catalog/product.html", item=services.product_detail(slug))
 
 
 @bp.get("/villages")
-def villages():  # TODO(owner): placeholder until built
-    abort(501)
+def villages():
+    return render_template("catalog/villages.html", villages=services.village_directory())
+
+
+@bp.get("/villages/<slug>")
+def village(slug: str):
+    found = services.village(slug)
+    filters = _page_only(request.args).replace(villages=(found.slug,))
+    return render_template(
+        "catalog/village.html", village=found, result=services.browse(filters),
+        outlets=services.village_outlets(found.id),
+        page_url=lambda n: url_for(".village", slug=slug, page=n))
+
+
+@bp.get("/producers/<slug>")
+def producer(slug: str):
+    found = services.producer(slug)
+    result = services.browse(_page_only(request.args), scope=Scope(producer_id=found.id))
+    return render_template("catalog/producer.html", producer=found, result=result,
+                           page_url=lambda n: url_for(".producer", slug=slug, page=n))
 
 
 @bp.get("/outlets")
-def outlets():  # TODO(owner): placeholder until built
-    abort(501)
+def outlets():
+    problem = None
+    try:
+        place_type = parse_place_type(request.args)
+    except BadFilter as bad:
+        place_type, problem = None, bad
+    return render_template("catalog/outlets.html", outlets=services.active_outlets(place_type),
+                           place_type=place_type, place_types=list(PlaceType),
+                           type_counts=services.outlet_type_counts(), problem=problem)
+
+
+@bp.get("/outlets/<slug>")
+def outlet(slug: str):
+    found = services.outlet(slug)
+    result = services.browse(_page_only(request.args), scope=Scope(outlet_id=found.id))
+    return render_template("catalog/outlet.html", outlet=found, result=result,
+                           page_url=lambda n: url_for(".outlet", slug=slug, page=n))
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    xml = render_template("catalog/sitemap.xml", urls=_sitemap_urls(services.sitemap()))
+    return Response(xml, mimetype="application/xml")
+
+
+def _sitemap_urls(slugs: dict[str, list[str]]) -> list[str]:
+    """Return the absolute address of every public page (built by hand: url_for is slow at 30,000)."""
+    urls = [absolute_url(endpoint) for endpoint in
+            ("catalog.home", "catalog.products", "catalog.villages", "catalog.outlets")]
+    for kind, endpoint in (("products", "catalog.product"), ("villages", "catalog.village"),
+                           ("producers", "catalog.producer"), ("outlets", "catalog.outlet")):
+        prefix = absolute_url(endpoint, slug="x")[:-1]
+        urls.extend(prefix + quote(slug) for slug in slugs[kind])
+    return urls

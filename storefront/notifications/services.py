@@ -13,7 +13,8 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
     with force_locale(locale):
         text = render_template(f"mail/{kind}.txt", order=order, **context)
     first, _, body = text.strip().partition("\n")
-    message = OutboxMessage(kind=kind, to_email=to_email, locale=locale, order=order,
+    message = OutboxMessage(kind=kind, to_email=to_email, locale=locale,
+                            order_id=order.id if order is not None else None,
                             subject=first.removeprefix("Subject:").strip(), body=body.strip())
     db.session.add(message)
     on_commit(_deliver_soon)

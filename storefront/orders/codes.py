@@ -44,3 +44,24 @@ def hash_access_token(token: str) -> str:
 
 def token_matches(order, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(order.access_token_hash, hash_access_token(token))
+
+
+def pickup_code_for(access_token: str, pickup_id: int) -> str:
+    """Derive a pickup's code from its order's access token.
+
+    The shopper must be able to see their codes again at the outlet, days later, yet the
+    database holds only hashes. So each code is HMAC(access token, pickup id) mapped to
+    ``ALPHABET``: whoever holds the token (the order link, or the placing browser's session)
+    can recompute it, and the database keeps only ``hash_access_token`` and
+    ``hash_pickup_code``. The token is ``secrets.token_urlsafe(24)`` (192 random bits), so the
+    codes stay as unpredictable as random ones.
+    """
+    digest = hmac.new(access_token.encode(), f"pickup-code:{pickup_id}".encode(),
+                      hashlib.sha256).digest()
+    number = int.from_bytes(digest, "big")  # 256 bits: the modulo bias over 31**8 is negligible
+    chars = []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[index])
+    raw = "".join(chars)
+    return f"{raw[:4]}-{raw[4:]}"

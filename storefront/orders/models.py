@@ -22,6 +22,22 @@ class PaymentStatus(enum.StrEnum):
     FAILED = "failed"          # card payment never completed
 
 
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.CARD: _l("Thẻ ngân hàng (Stripe)"),
+    PaymentMethod.AT_PICKUP: _l("Trả khi nhận hàng (tiền mặt hoặc chuyển khoản tại điểm bán)"),
+}
+
+PAYMENT_STATUS_LABELS = {
+    PaymentStatus.UNPAID: _l("Chưa thanh toán (trả khi nhận hàng)"),
+    PaymentStatus.PENDING: _l("Chờ thanh toán"),
+    PaymentStatus.PAID: _l("Đã thanh toán"),
+    PaymentStatus.REFUND_PENDING: _l("Đang hoàn tiền"),
+    PaymentStatus.REFUNDED: _l("Đã hoàn tiền"),
+    PaymentStatus.PARTIALLY_REFUNDED: _l("Đã hoàn tiền một phần"),
+    PaymentStatus.FAILED: _l("Thanh toán không hoàn tất"),
+}
+
+
 class PickupStatus(enum.StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"
     CONFIRMED = "confirmed"

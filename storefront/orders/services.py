@@ -151,10 +151,13 @@ def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -
     notify.pickup_cancelled(pickup, reason)
 
 
-def expire_no_shows(now=None, by: Actor = "system") -> int:
-    """Mark ready pickups not collected within the pickup window as no-show; return how many."""
+def expire_no_shows(now=None, by: Actor = "system", days: int | None = None) -> int:
+    """Mark ready pickups not collected within the pickup window as no-show; return how many.
+
+    ``days`` overrides the window (``PICKUP_WINDOW_DAYS``).
+    """
     now = now or utcnow()
-    window = timedelta(days=current_app.config["PICKUP_WINDOW_DAYS"])
+    window = timedelta(days=current_app.config["PICKUP_WINDOW_DAYS"] if days is None else days)
     # Locked in id order so a concurrent run or hand-over can't deadlock with this one.
     stale = db.session.scalars(
         db.select(Pickup).where(Pickup.status == P.READY, Pickup.ready_at < now - window)

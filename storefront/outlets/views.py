@@ -1,9 +1,143 @@
 """Outlet staff dashboard: pickups, receiving goods, hand-over."""
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.decorators import role_required
+from ..accounts.models import Role
+from ..extensions import db, limiter
+from ..orders import services
+from ..orders.models import LINE_STATUS_LABELS, PICKUP_STATUS_LABELS, PaymentMethod, PickupStatus
+from ..timeutil import utcnow
+from . import queries
+from .forms import TAB_LABELS, CancelForm, CodeLookupForm, HandOverForm, PickupFilterForm
 
 bp = Blueprint("outlet_dashboard", __name__, url_prefix="/outlet")
+PER_PAGE = 20
+
+
+@bp.context_processor
+def labels():
+    return {"pickup_labels": PICKUP_STATUS_LABELS, "line_labels": LINE_STATUS_LABELS,
+            "PickupStatus": PickupStatus, "PaymentMethod": PaymentMethod}
+
+
+def _outlet():
+    return current_user.outlet
+
+
+def _pickup_or_404(pickup_id: int, *, for_update: bool = False):
+    """Load a pickup of the signed-in staff's outlet; any other is simply not found."""
+    pickup = queries.pickup_at(_outlet(), pickup_id, for_update=for_update)
+    if pickup is None:
+        abort(404)
+    return pickup
+
+
+def _lookup_key() -> str:
+    return f"outlet-code-lookup:{current_user.id}"
 
 
 @bp.get("/")
-def index():  # TODO(owner): placeholder until built
-    abort(501)
+@role_required(Role.OUTLET_STAFF)
+def index():
+    filters = PickupFilterForm(request.args)
+    day = filters.day.data if filters.validate() else None
+    tab = filters.chosen_tab
+    page = db.paginate(queries.listed_pickups(_outlet(), tab, day),
+                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("outlets/index.html", outlet=_outlet(), filters=filters, page=page,
+                           tab=tab, tabs=TAB_LABELS, day=day, counts=queries.tab_counts(_outlet()),
+                           page_url=lambda n: url_for(".index", tab=tab, day=day, page=n))
+
+
+@bp.get("/pickups/<int:pickup_id>")
+@role_required(Role.OUTLET_STAFF)
+def pickup(pickup_id: int):
+    return _render_pickup(_pickup_or_404(pickup_id))
+
+
+def _render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200):
+    return render_template(
+        "outlets/pickup.html", pickup=pickup, order=pickup.order,
+        hand_over_form=hand_over_form or HandOverForm(formdata=None),
+        cancel_form=cancel_form or CancelForm(formdata=None),
+        events=[e for e in pickup.order.events if e.pickup_id == pickup.id],
+        max_tries=current_app.config["PICKUP_CODE_MAX_TRIES"], now=utcnow(),
+    ), status
+
+
+@bp.post("/pickups/<int:pickup_id>/lines/<int:line_id>/receive")
+@role_required(Role.OUTLET_STAFF)
+def receive(pickup_id: int, line_id: int):
+    pickup = _pickup_or_404(pickup_id, for_update=True)
+    line = queries.line_of(pickup, line_id)
+    if line is None:
+        abort(404)
+    try:
+        services.receive_line(line, by=current_user)
+    except services.OrderError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Đã nhận “%(name)s” từ cơ sở sản xuất.", name=line.product_name), "success")
+        if pickup.status == PickupStatus.READY:
+            flash(_("Đã nhận đủ hàng: đơn sẵn sàng giao, khách đã được báo."), "success")
+    return redirect(url_for(".pickup", pickup_id=pickup.id))
+
+
+@bp.post("/pickups/<int:pickup_id>/hand-over")
+@role_required(Role.OUTLET_STAFF)
+def hand_over(pickup_id: int):
+    pickup = _pickup_or_404(pickup_id, for_update=True)
+    form = HandOverForm()
+    if not form.validate_on_submit():
+        return _render_pickup(pickup, hand_over_form=form, status=422)
+    try:
+        services.hand_over(pickup, form.code.data, by=current_user)
+    except services.WrongPickupCode as error:
+        flash(_wrong_code_message(pickup, error), "error")
+    except services.OrderError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Đã giao đơn %(number)s cho khách.", number=pickup.order.number), "success")
+    return redirect(url_for(".pickup", pickup_id=pickup.id))
+
+
+def _wrong_code_message(pickup, error) -> str:
+    left = current_app.config["PICKUP_CODE_MAX_TRIES"] - pickup.failed_code_attempts
+    if pickup.code_locked_until is not None and pickup.code_locked_until > utcnow():
+        return _("%(error)s Đã nhập sai quá nhiều lần: tạm khoá giao hàng 15 phút.",
+                 error=str(error))
+    return _("%(error)s Còn %(left)d lần thử.", error=str(error), left=left)
+
+
+@bp.post("/pickups/<int:pickup_id>/cancel")
+@role_required(Role.OUTLET_STAFF)
+def cancel(pickup_id: int):
+    pickup = _pickup_or_404(pickup_id, for_update=True)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _render_pickup(pickup, cancel_form=form, status=422)
+    try:
+        services.cancel_pickup(pickup, by=current_user, reason=form.reason.data)
+    except services.OrderError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Đã huỷ đơn nhận hàng; hàng đã được trả lại kho."), "success")
+    return redirect(url_for(".pickup", pickup_id=pickup.id))
+
+
+@bp.post("/lookup")
+@role_required(Role.OUTLET_STAFF)
+@limiter.limit("30 per minute", key_func=_lookup_key)
+def lookup():
+    form = CodeLookupForm()
+    found = None
+    if form.validate_on_submit():
+        found = queries.ready_pickup_with_code(_outlet(), form.code.data)
+        if found is None:
+            form.code.errors.append(_("Không có đơn sẵn sàng nào tại điểm bán này khớp với mã này."))
+    return render_template("outlets/lookup.html", form=form, pickup=found,
+                           hand_over_form=HandOverForm(formdata=None, code=form.code.data)), \
+        200 if found else 422

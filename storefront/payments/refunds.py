@@ -10,6 +10,8 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
     existing = db.session.scalar(db.select(Refund).where(Refund.idempotency_key == key))
     if existing is not None or amount <= 0:
         return existing
+    # A cancel reason is free text; the refund keeps as much of it as its column holds.
+    reason = reason[:Refund.reason.type.length]
     refund = Refund(order=order, pickup=pickup, amount=amount, reason=reason, idempotency_key=key)
     db.session.add(refund)
     order.payment_status = PaymentStatus.REFUND_PENDING
@@ -20,7 +22,7 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
 
 
 def send_refund(refund_id: int) -> None:
-    """Ask Stripe to refund (implemented in the payments gateway)."""
-    from .gateway import send_refund as gateway_send
+    """Ask Stripe to refund (implemented in the payments services)."""
+    from .services import send_refund as send
 
-    gateway_send(refund_id)
+    send(refund_id)

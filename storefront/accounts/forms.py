@@ -1,0 +1,121 @@
+"""Registration, sign-in and password forms."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError,
+)
+
+from ..catalog.models import PRODUCER_KIND_LABELS
+from .models import Role
+from .services import MIN_PASSWORD_LENGTH, email_taken
+
+ROLE_LABELS = {
+    Role.SHOPPER: _l("Người mua"),
+    Role.PRODUCER: _l("Cơ sở sản xuất"),
+    Role.OUTLET_STAFF: _l("Nhân viên điểm bán"),
+    Role.ADMIN: _l("Quản trị viên"),
+}
+
+_VN_PHONE = re.compile(r"^(0\d{9}|\+84\d{9})$")
+
+
+def choices(pairs, placeholder=None) -> list[SelectChoice]:
+    """Return select options for (value, label) pairs, after an optional placeholder with value 0."""
+    options = [SelectChoice(0, placeholder)] if placeholder is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
+
+
+def strip_phone(value):
+    """Drop the spaces, dots and dashes people type inside phone numbers."""
+    return re.sub(r"[\s.\-()]", "", value) if isinstance(value, str) else value
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def vietnamese_phone(form, field):
+    """Accept 10 digits starting with 0, or +84 and 9 digits."""
+    if field.data and not _VN_PHONE.match(field.data):
+        raise ValidationError(_l("Số điện thoại phải có 10 chữ số bắt đầu bằng 0, hoặc dạng +84..."))
+
+
+def phone_field(label, required=False):
+    """Return a phone field validated as a Vietnamese number."""
+    first = DataRequired(_l("Vui lòng nhập số điện thoại.")) if required else Optional()
+    return StringField(label, filters=[strip_phone], validators=[first, vietnamese_phone])
+
+
+def email_field(label, required=True):
+    """Return an e-mail field checked with email-validator (no DNS lookup)."""
+    first = DataRequired(_l("Vui lòng nhập e-mail.")) if required else Optional()
+    return EmailField(label, filters=[strip_text],
+                      validators=[first, Email(_l("Địa chỉ e-mail không hợp lệ.")), Length(max=254)])
+
+
+def new_password_fields():
+    """Return a (password, confirm) pair with the length and match rules."""
+    password = PasswordField(_l("Mật khẩu"), validators=[
+        InputRequired(_l("Vui lòng nhập mật khẩu.")),
+        Length(min=MIN_PASSWORD_LENGTH,
+               message=_l("Mật khẩu phải có ít nhất %(min)d ký tự.")),
+        Length(max=200),
+    ])
+    confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
+        InputRequired(_l("Vui lòng nhập lại mật khẩu.")),
+        EqualTo("password", _l("Hai mật khẩu không khớp.")),
+    ])
+    return password, confirm
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Họ và tên"), filters=[strip_text],
+                       validators=[DataRequired(_l("Vui lòng nhập họ tên.")), Length(max=120)])
+    email = email_field(_l("E-mail"))
+    phone = phone_field(_l("Số điện thoại (không bắt buộc)"))
+    password, confirm = new_password_fields()
+
+    def validate_email(self, field):
+        if email_taken(field.data):
+            raise ValidationError(_l("E-mail này đã được dùng cho một tài khoản khác."))
+
+
+class ProducerRegisterForm(RegisterForm):
+    producer_name = StringField(_l("Tên cơ sở sản xuất"), filters=[strip_text], validators=[
+        DataRequired(_l("Vui lòng nhập tên cơ sở sản xuất.")), Length(max=200)])
+    kind = SelectField(_l("Loại hình"), choices=choices(PRODUCER_KIND_LABELS.items()),
+                       validators=[DataRequired()])
+    village_id = SelectField(_l("Làng nghề"), coerce=int, validate_choice=True,
+                             validators=[DataRequired(_l("Vui lòng chọn làng nghề."))])
+    contact_phone = phone_field(_l("Số điện thoại liên hệ"), required=True)
+    contact_email = email_field(_l("E-mail liên hệ (không bắt buộc)"), required=False)
+    description = TextAreaField(_l("Giới thiệu"), filters=[strip_text],
+                                validators=[Optional(), Length(max=4000)])
+
+    def set_villages(self, villages, placeholder) -> None:
+        self.village_id.choices = choices(((v.id, v.display_name) for v in villages), placeholder)
+
+    def producer_details(self) -> dict:
+        """Return the producer's fields as the service takes them."""
+        return {"name": self.producer_name.data, "kind": self.kind.data,
+                "village_id": self.village_id.data, "phone": self.contact_phone.data,
+                "email": self.contact_email.data or None,
+                "description_vi": self.description.data or None}
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mail"), filters=[strip_text],
+                        validators=[DataRequired(_l("Vui lòng nhập e-mail."))])
+    password = PasswordField(_l("Mật khẩu"), validators=[InputRequired(_l("Vui lòng nhập mật khẩu."))])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        InputRequired(_l("Vui lòng nhập mật khẩu hiện tại."))])
+    password, confirm = new_password_fields()

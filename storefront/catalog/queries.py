@@ -1,0 +1,166 @@
+"""The listing rule as one query construct, and the catalogue queries built on it.
+
+A product is listed when it is published, its producer is verified and it has a verified
+certificate with ``today < expires_on`` (Hanoi date). Its public stars come from the valid
+certificate with the latest decision date. The rule is applied at query time, so a certificate
+drops out on its expiry day with no job to run.
+
+Performance notes (30,000 products): the listing subquery carries every column the filters and
+sort orders read, so counting never joins ``product`` again. Planners guess the ``rn = 1`` filter
+keeps very few rows; joining anything *after* it invites a nested loop over every listed product,
+so the page query picks its 24 ids first and joins ``product`` to those alone.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..timeutil import local_today
+from .filters import CatalogFilters, Sort
+from .models import (
+    Certificate, Outlet, Producer, Product, ProductStatus, ReviewStatus, Village, product_outlets,
+)
+
+
+def listing(today: date | None = None, *narrow):
+    """Return the listed products as a subquery, one row each, with the columns filters read.
+
+    Columns: product_id, slug, stars, certificate_id, producer_id, village_id, group, price,
+    created_at. ``narrow`` adds conditions on product or producer columns only:
+    they keep or drop a whole product, so they may run before its certificate is picked.
+    """
+    today = today or local_today()
+    ranked = (
+        select(
+            Product.id.label("product_id"), Product.slug, Certificate.stars,
+            Certificate.id.label("certificate_id"), Product.producer_id, Producer.village_id,
+            Product.group, Product.price, Product.created_at,
+            func.row_number().over(
+                partition_by=Certificate.product_id,
+                order_by=(Certificate.decision_date.desc(), Certificate.id.desc()),
+            ).label("rn"),
+        )
+        .select_from(Certificate)
+        .join(Product, Product.id == Certificate.product_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Certificate.status == ReviewStatus.VERIFIED, Certificate.expires_on > today,
+               Product.status == ProductStatus.PUBLISHED, Producer.status == ReviewStatus.VERIFIED,
+               *narrow)
+        .subquery("ranked")
+    )
+    columns = [c for c in ranked.c if c.name != "rn"]
+    return select(*columns).where(ranked.c.rn == 1).subquery("listed")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Narrows the catalogue to one producer's or one outlet's products (pages, not the query string)."""
+
+    producer_id: int | None = None
+    outlet_id: int | None = None
+
+
+EVERYTHING = Scope()
+
+
+def narrowing(filters: CatalogFilters, scope: Scope = EVERYTHING) -> list:
+    """Return the product-level conditions every count shares: the scope and the search words."""
+    found = []
+    if scope.producer_id is not None:
+        found.append(Product.producer_id == scope.producer_id)
+    if scope.outlet_id is not None:
+        carried = select(product_outlets.c.product_id).where(
+            product_outlets.c.outlet_id == scope.outlet_id)
+        found.append(Product.id.in_(carried))
+    # fold() leaves only [a-z0-9 ], so the words need no LIKE escaping.
+    return found + [Product.search_text.contains(word) for word in filters.words]
+
+
+def conditions(listed, filters: CatalogFilters) -> list:
+    """Return the WHERE clauses on ``listed`` for the village, star and group filters."""
+    found = []
+    if filters.villages:
+        chosen = select(Village.id).where(Village.slug.in_(filters.villages))
+        found.append(listed.c.village_id.in_(chosen))
+    if filters.stars:
+        found.append(listed.c.stars.in_(filters.stars))
+    if filters.group:
+        found.append(listed.c.group == filters.group)
+    return found
+
+
+def _order(columns, sort: Sort) -> tuple:
+    newest = (columns.created_at.desc(), columns.product_id.desc())
+    return {
+        Sort.NEWEST: newest,
+        Sort.PRICE_ASC: (columns.price.asc(), columns.product_id.asc()),
+        Sort.PRICE_DESC: (columns.price.desc(), columns.product_id.desc()),
+        Sort.STARS: (columns.stars.desc(), *newest),
+    }[sort]
+
+
+def page_rows(listed, filters: CatalogFilters, *, with_outlets: bool = False) -> list:
+    """Return one page of (Product, stars) rows, with producer, village and photos loaded."""
+    page = (
+        select(listed.c.product_id, listed.c.stars, listed.c.created_at, listed.c.price)
+        .where(*conditions(listed, filters))
+        .order_by(*_order(listed.c, filters.sort))
+        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        .subquery("page")
+    )
+    options = [selectinload(Product.producer).selectinload(Producer.village),
+               selectinload(Product.photos)]
+    if with_outlets:
+        options.append(selectinload(Product.outlets.and_(Outlet.active.is_(True))))
+    stmt = (select(Product, page.c.stars).join(page, page.c.product_id == Product.id)
+            .order_by(*_order(page.c, filters.sort)).options(*options))
+    return db.session.execute(stmt).all()
+
+
+def tally(listed) -> list:
+    """Count ``listed`` products per (village slug, stars, group).
+
+    Every total and facet count follows from these rows, so one statement serves them all.
+    """
+    grouped = (select(listed.c.village_id, listed.c.stars, listed.c.group, func.count().label("n"))
+               .group_by(listed.c.village_id, listed.c.stars, listed.c.group).subquery("grouped"))
+    stmt = (select(Village.slug, grouped.c.stars, grouped.c.group, grouped.c.n)
+            .join(Village, Village.id == grouped.c.village_id))
+    return db.session.execute(stmt).all()
+
+
+def villages_named(slugs) -> list:
+    """Return the villages with these slugs (facet labels), by name."""
+    stmt = select(Village).where(Village.slug.in_(list(slugs))).order_by(Village.name, Village.id)
+    return list(db.session.scalars(stmt))
+
+
+def villages_with_counts(listed) -> list:
+    """Return every village with its number of listed products, by name."""
+    counts = (select(listed.c.village_id, func.count().label("n"))
+              .group_by(listed.c.village_id).subquery("counts"))
+    stmt = (select(Village, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.village_id == Village.id)
+            .order_by(Village.name, Village.id))
+    return db.session.execute(stmt).all()
+
+
+def listed_product(slug: str, today: date | None = None):
+    """Return (Product, Certificate) for a listed product's slug, or None."""
+    listed = listing(today, Product.slug == slug)
+    stmt = (
+        select(Product, Certificate)
+        .join(listed, listed.c.product_id == Product.id)
+        .join(Certificate, Certificate.id == listed.c.certificate_id)
+        .options(selectinload(Product.producer).selectinload(Producer.village),
+                 selectinload(Product.photos),
+                 selectinload(Product.outlets.and_(Outlet.active.is_(True))))
+    )
+    return db.session.execute(stmt).first()
+
+
+def listed_slugs(listed) -> list[str]:
+    """Return the slug of every listed product, newest first."""
+    return list(db.session.scalars(select(listed.c.slug).order_by(listed.c.product_id.desc())))

@@ -1,0 +1,212 @@
+"""What the public catalogue shows: read-only use cases over the listing rule."""
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from . import queries
+from .filters import STAR_LEVELS, CatalogFilters, Sort
+from .models import (
+    GROUP_LABELS, Certificate, Outlet, PlaceType, Producer, Product, ProductGroup, ReviewStatus,
+    Village,
+)
+from .queries import EVERYTHING, Scope
+
+FEATURED = 8
+
+
+class NotInCatalog(LookupError):
+    """The page asked for is not public: unknown, unlisted, unverified or inactive."""
+
+
+@dataclass
+class Listed:
+    """A listed product with the star level of the certificate that lists it."""
+
+    product: Product
+    stars: int
+    certificate: Certificate | None = None
+
+    @property
+    def sold_out(self) -> bool:
+        return self.product.stock <= 0
+
+    @property
+    def first_photo(self):
+        return self.product.photos[0] if self.product.photos else None
+
+    @property
+    def valid_until(self) -> date | None:
+        """Return the last day the certificate counts (the day before it expires)."""
+        return self.certificate.expires_on - timedelta(days=1) if self.certificate else None
+
+    @property
+    def max_quantity(self) -> int:
+        return max(0, min(self.product.stock, 99))
+
+
+@dataclass
+class Choice:
+    """One option of a facet with how many products it would show."""
+
+    value: str | int
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facets:
+    villages: list[Choice] = field(default_factory=list)
+    stars: list[Choice] = field(default_factory=list)
+    groups: list[Choice] = field(default_factory=list)
+
+    def village_label(self, slug: str) -> str:
+        return next((c.label for c in self.villages if c.value == slug), slug)
+
+
+@dataclass
+class CataloguePage:
+    items: list[Listed]
+    total: int
+    filters: CatalogFilters
+    facets: Facets | None = None
+
+    @property
+    def page(self) -> int:
+        return self.filters.page
+
+    @property
+    def per_page(self) -> int:
+        return self.filters.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | None = None,
+           facets: bool = False, with_outlets: bool = False) -> CataloguePage:
+    """Return one page of listed products matching ``filters``, with facet counts when asked."""
+    listed = queries.listing(today, *queries.narrowing(filters, scope))
+    rows = queries.page_rows(listed, filters, with_outlets=with_outlets)
+    tally = queries.tally(listed)
+    total = sum(n for village, stars, group, n in tally if _keeps(filters, village, stars, group))
+    page = CataloguePage([Listed(product, stars) for product, stars in rows], total, filters)
+    if facets:
+        page.facets = _facets(tally, filters)
+    return page
+
+
+def _keeps(filters: CatalogFilters, village: str, stars: int, group: str, skip: str = "") -> bool:
+    """Return whether a tally row passes every filter but ``skip``."""
+    return ((skip == "villages" or not filters.villages or village in filters.villages)
+            and (skip == "stars" or not filters.stars or stars in filters.stars)
+            and (skip == "group" or not filters.group or group == filters.group))
+
+
+def _facets(tally, filters: CatalogFilters) -> Facets:
+    """Count each facet's options under every filter but its own (standard faceting)."""
+    counts = {"villages": {}, "stars": {}, "group": {}}
+    for village, stars, group, n in tally:
+        for name, key in (("villages", village), ("stars", stars), ("group", group)):
+            if _keeps(filters, village, stars, group, skip=name):
+                counts[name][key] = counts[name].get(key, 0) + n
+    villages = queries.villages_named(set(counts["villages"]) | set(filters.villages))
+    return Facets(
+        villages=[Choice(v.slug, v.display_name, counts["villages"].get(v.slug, 0),
+                         v.slug in filters.villages) for v in villages],
+        stars=[Choice(s, str(s), counts["stars"].get(s, 0), s in filters.stars)
+               for s in reversed(STAR_LEVELS)],
+        groups=[Choice(g.value, str(GROUP_LABELS[g]), counts["group"].get(g.value, 0),
+                       g == filters.group) for g in ProductGroup],
+    )
+
+
+def featured(limit: int = FEATURED, today: date | None = None) -> list[Listed]:
+    """Return the products for the home page: highest stars first, then newest."""
+    filters = CatalogFilters(sort=Sort.STARS, per_page=limit)
+    rows = queries.page_rows(queries.listing(today), filters)
+    return [Listed(product, stars) for product, stars in rows]
+
+
+def product_detail(slug: str, today: date | None = None) -> Listed:
+    """Return a listed product with its certificate, photos and active outlets.
+
+    :raises NotInCatalog: when no listed product has this slug.
+    """
+    row = queries.listed_product(slug, today)
+    if row is None:
+        raise NotInCatalog(slug)
+    product, certificate = row
+    return Listed(product, certificate.stars, certificate)
+
+
+def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
+    """Return every village with its number of listed products."""
+    return [tuple(row) for row in queries.villages_with_counts(queries.listing(today))]
+
+
+def village(slug: str) -> Village:
+    """:raises NotInCatalog: when no village has this slug."""
+    found = db.session.scalar(select(Village).where(Village.slug == slug))
+    if found is None:
+        raise NotInCatalog(slug)
+    return found
+
+
+def producer(slug: str) -> Producer:
+    """Return a verified producer with its village.
+
+    :raises NotInCatalog: when no verified producer has this slug.
+    """
+    found = db.session.scalar(select(Producer).where(
+        Producer.slug == slug, Producer.status == ReviewStatus.VERIFIED))
+    if found is None:
+        raise NotInCatalog(slug)
+    return found
+
+
+def outlet(slug: str) -> Outlet:
+    """:raises NotInCatalog: when no active outlet has this slug."""
+    found = db.session.scalar(select(Outlet).where(Outlet.slug == slug, Outlet.active.is_(True)))
+    if found is None:
+        raise NotInCatalog(slug)
+    return found
+
+
+def active_outlets(place_type: PlaceType | None = None, limit: int | None = None) -> list[Outlet]:
+    """Return the active outlets, of one place type when given, by name."""
+    stmt = select(Outlet).where(Outlet.active.is_(True)).order_by(Outlet.name, Outlet.id)
+    if place_type:
+        stmt = stmt.where(Outlet.place_type == place_type)
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def outlet_type_counts() -> dict[str, int]:
+    """Count active outlets per place type."""
+    stmt = (select(Outlet.place_type, func.count()).where(Outlet.active.is_(True))
+            .group_by(Outlet.place_type))
+    return dict(db.session.execute(stmt).all())
+
+
+def village_outlets(village_id: int) -> list[Outlet]:
+    stmt = select(Outlet).where(Outlet.village_id == village_id, Outlet.active.is_(True)) \
+        .order_by(Outlet.name)
+    return list(db.session.scalars(stmt))
+
+
+def sitemap(today: date | None = None) -> dict[str, list]:
+    """Return the slugs of every public page, by kind."""
+    listed = queries.listing(today)
+    producers = select(Producer.slug).where(Producer.status == ReviewStatus.VERIFIED) \
+        .order_by(Producer.id)
+    outlets = select(Outlet.slug).where(Outlet.active.is_(True)).order_by(Outlet.id)
+    return {
+        "products": queries.listed_slugs(listed),
+        "villages": list(db.session.scalars(select(Village.slug).order_by(Village.id))),
+        "producers": list(db.session.scalars(producers)),
+        "outlets": list(db.session.scalars(outlets)),
+    }

@@ -1,0 +1,67 @@
+"""Checkout forms: contact, pickup outlet and payment; then the one-time place-order form."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..accounts.forms import email_field, strip_text
+from ..orders.models import PAYMENT_METHOD_LABELS
+from .services import normalize_phone
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class CheckoutForm(FlaskForm):
+    name = StringField(_l("Họ và tên"), filters=[strip_text], validators=[
+        DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=120)])
+    phone = StringField(_l("Số điện thoại"), validators=[
+        DataRequired(_l("Vui lòng nhập số điện thoại."))])
+    email = email_field(_l("E-mail"))
+    outlet_id = RadioField(_l("Điểm nhận hàng"), coerce=_int_or_none, validate_choice=False)
+    payment_method = RadioField(_l("Phương thức thanh toán"), validate_choice=False)
+    refresh = SubmitField(_l("Cập nhật điểm nhận hàng"))
+    review = SubmitField(_l("Xem lại đơn hàng"))
+
+    def offer(self, plan, methods) -> None:
+        """Set the outlets and payment methods this cart can use."""
+        self.outlet_id.choices = [(o.id, o.display_name) for o in plan.common]
+        self.payment_method.choices = [(m.value, PAYMENT_METHOD_LABELS[m]) for m in methods]
+        if self.outlet_id.data is None and not plan.split:
+            self.outlet_id.data = plan.pickups[0].outlet.id
+        if not self.payment_method.data and len(methods) == 1:
+            self.payment_method.data = methods[0].value
+
+    def group_moves(self, plan, formdata) -> dict[int, int]:
+        """Return ``{from outlet: to outlet}`` read from each group's ``group-<outlet id>`` select."""
+        moves = {}
+        for pickup in plan.pickups if plan.split else []:
+            target = _int_or_none(formdata.get(f"group-{pickup.outlet.id}"))
+            if target is not None:
+                moves[pickup.outlet.id] = target
+        return moves
+
+    def validate_phone(self, field):
+        try:
+            field.data = normalize_phone(field.data)
+        except ValueError:
+            raise ValidationError(_l("Số điện thoại phải có 10 chữ số bắt đầu bằng 0 "
+                                     "(ví dụ 0912345678) hoặc dạng +84912345678.")) from None
+
+    def validate_payment_method(self, field):
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Vui lòng chọn phương thức thanh toán."))
+
+    def contact(self) -> dict:
+        return {"name": self.name.data, "phone": self.phone.data, "email": self.email.data}
+
+
+class PlaceOrderForm(FlaskForm):
+    """The review page's button: only a one-time token, everything else comes from the cart."""
+
+    checkout_token = HiddenField()
+    place = SubmitField(_l("Đặt hàng"))

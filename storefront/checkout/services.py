@@ -1,0 +1,217 @@
+"""Checkout use cases: plan the pickups, offer payment methods, place the order, start card payment.
+
+The web layer keeps the shopper's choices between steps as a plain dict (see ``views.py``);
+this module only reads and returns plain values, and re-checks every choice against the
+database.
+"""
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..cart.services import CartLine, total
+from ..catalog.models import Outlet
+from ..effects import transaction
+from ..extensions import db
+from ..orders import placement
+from ..orders.models import Order, PaymentMethod
+from ..orders.services import expire_payment
+from . import routing
+
+
+class CheckoutError(Exception):
+    """A checkout choice that cannot be made; the message is for the shopper."""
+
+
+class NoOutletCarries(CheckoutError):
+    """Some products are carried by no active outlet."""
+
+
+class OutletCannotTake(CheckoutError):
+    """The chosen outlet does not carry every item sent to it."""
+
+
+class CardPaymentFailed(CheckoutError):
+    """Stripe could not start the payment; the order was cancelled and its stock returned."""
+
+
+_PHONE = re.compile(r"^(?:0|\+84)([1-9]\d{8})$")
+
+
+def normalize_phone(raw: str | None) -> str:
+    """Return a Vietnamese number as ``0xxxxxxxxx`` from ``0xxxxxxxxx`` or ``+84xxxxxxxxx``.
+
+    :raises ValueError: anything else (spaces, dots and dashes are ignored).
+    """
+    compact = re.sub(r"[\s.\-()]", "", raw or "")
+    match = _PHONE.match(compact)
+    if not match:
+        raise ValueError(compact)
+    return "0" + match.group(1)
+
+
+def new_checkout_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# --- pickups ------------------------------------------------------------------------------------
+
+@dataclass
+class PlannedPickup:
+    """One outlet of the plan, with its cart lines and the outlets that could take all of them."""
+
+    outlet: Outlet
+    lines: list[CartLine]
+    alternatives: list[Outlet]
+
+    @property
+    def subtotal(self) -> int:
+        return total(self.lines)
+
+
+@dataclass
+class PickupPlan:
+    """Where the cart would be collected: ``common`` outlets carry everything (maybe none)."""
+
+    common: list[Outlet]
+    pickups: list[PlannedPickup]
+
+    @property
+    def assignment(self) -> dict[int, int]:
+        return {line.product_id: p.outlet.id for p in self.pickups for line in p.lines}
+
+    @property
+    def split(self) -> bool:
+        return not self.common
+
+
+def carriers_for(cart_lines: list[CartLine]) -> dict[int, frozenset[int]]:
+    """Map each product in the cart to the ids of the active outlets that carry it."""
+    return {line.product_id: frozenset(o.id for o in line.product.outlets if o.active)
+            for line in cart_lines}
+
+
+def plan(cart_lines: list[CartLine], assignment: dict | None = None,
+         preferred: int | None = None) -> PickupPlan:
+    """Return the pickup plan: the stored ``assignment`` while it still fits the cart, else a new one.
+
+    :raises NoOutletCarries: a product has no active outlet.
+    """
+    carriers = carriers_for(cart_lines)
+    stored = _ints(assignment)
+    try:
+        routing.check(stored, carriers)
+        groups = routing.groups_of(stored)
+    except routing.NotCarried as error:
+        raise NoOutletCarries(_("Hiện không có điểm bán nào nhận “%(names)s”. Vui lòng xoá "
+                                "khỏi giỏ hàng.", names=_names(cart_lines, error.product_ids)))
+    except routing.CannotMove:
+        groups = routing.route(carriers, preferred)
+    if len(groups) > 1 and routing.common_outlets(carriers):
+        groups = routing.route(carriers, preferred)  # one outlet has it all: no need to split
+    return _build(cart_lines, carriers, groups)
+
+
+def choose(cart_lines: list[CartLine], current: PickupPlan, outlet_id: int | None = None,
+           moves: dict[int, int] | None = None) -> PickupPlan:
+    """Apply the shopper's choice: one outlet for everything, or groups moved to other outlets.
+
+    :raises OutletCannotTake: the outlet does not carry every item sent to it.
+    """
+    carriers = carriers_for(cart_lines)
+    groups = routing.groups_of(current.assignment)
+    try:
+        if outlet_id is not None and not current.split:
+            groups = [routing.Group(outlet_id, tuple(sorted(carriers)))]
+            routing.check(routing.assignment_of(groups), carriers)
+        if moves and current.split:
+            groups = routing.move_many(groups, moves, carriers)
+    except routing.CannotMove as error:
+        raise OutletCannotTake(_("Điểm bán đã chọn không có đủ “%(names)s”. Vui lòng chọn điểm "
+                                 "bán khác.", names=_names(cart_lines, error.product_ids))) from None
+    return _build(cart_lines, carriers, groups)
+
+
+def _build(cart_lines, carriers, groups: list[routing.Group]) -> PickupPlan:
+    outlet_ids = set().union(*carriers.values()) if carriers else set()
+    outlets = {o.id: o for o in db.session.scalars(select(Outlet).where(Outlet.id.in_(outlet_ids)))}
+    by_product = {line.product_id: line for line in cart_lines}
+    pickups = [
+        PlannedPickup(outlets[g.outlet_id], [by_product[pid] for pid in g.product_ids],
+                      [outlets[o] for o in routing.alternatives(g, carriers)])
+        for g in groups
+    ]
+    common = [outlets[o] for o in routing.common_outlets(carriers)]
+    return PickupPlan(sorted(common, key=lambda o: (o.name, o.id)), pickups)
+
+
+def _ints(assignment: dict | None) -> dict[int, int]:
+    try:
+        return {int(k): int(v) for k, v in (assignment or {}).items()}
+    except (TypeError, ValueError, AttributeError):
+        return {}
+
+
+def _names(cart_lines: list[CartLine], product_ids) -> str:
+    return ", ".join(line.product.name for line in cart_lines if line.product_id in product_ids)
+
+
+def preferred_outlet(user) -> int | None:
+    """Return the outlet of the shopper's latest order, a good first guess for the next one."""
+    if user is None:
+        return None
+    order = db.session.scalar(select(Order).where(Order.user_id == user.id)
+                              .order_by(Order.id.desc()).limit(1))
+    return order.pickups[0].outlet_id if order is not None and order.pickups else None
+
+
+# --- payment and placement -------------------------------------------------------------------
+
+def payment_methods(order_total: int) -> list[PaymentMethod]:
+    """Return the methods offered for this total (card only with Stripe and a large enough total)."""
+    methods = [PaymentMethod.AT_PICKUP]
+    if placement.card_available(order_total):
+        methods.insert(0, PaymentMethod.CARD)
+    return methods
+
+
+def place(cart_lines: list[CartLine], state: dict, user=None, locale: str = "vi"):
+    """Place the order the shopper reviewed (``state``: contact, assignment, payment, tokens).
+
+    :raises placement.PlacementError, placement.OutOfStock: see ``place_order``.
+    """
+    contact = placement.Contact(**state["contact"])
+    return placement.place_order(cart_lines, contact, state["assignment"], state["payment"],
+                                 state["token"], user=user, locale=locale,
+                                 access_token=state["access"])
+
+
+def start_card_payment(order: Order, access_token: str) -> str:
+    """Open a Stripe Checkout session for a placed card order and return its URL.
+
+    Stripe sends the shopper back to the order page with its token, so the codes show.
+
+    :raises CardPaymentFailed: Stripe refused; the order is cancelled and its stock returned.
+    """
+    from ..payments import gateway
+
+    try:
+        return gateway.create_checkout_session(
+            order, return_url=f"{gateway.order_link(order)}?t={access_token}")
+    except gateway.PaymentError as error:
+        db.session.rollback()
+        order = db.session.get(Order, order.id)
+        with transaction():
+            expire_payment(order, "system", str(error))
+        raise CardPaymentFailed(_("%(error)s Đơn hàng %(number)s đã được huỷ và không bị trừ "
+                                  "tiền; bạn có thể đặt lại.", error=error,
+                                  number=order.number)) from error
+
+
+def cart_fingerprint(cart_lines: list[CartLine]) -> str:
+    """Return a short digest of what the shopper reviewed, to spot a change before placing."""
+    reviewed = ";".join(f"{l.product_id}:{l.quantity}:{l.price_seen}" for l in cart_lines)
+    return hashlib.sha256(reviewed.encode()).hexdigest()[:32]

@@ -1,0 +1,260 @@
+"""Placing an order: one unit of work that re-checks the cart, takes the stock and writes the order.
+
+Every amount comes from the database here, never from a form: the cart gives only product
+ids, quantities and the price the shopper saw, and a changed price stops the placement.
+"""
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..catalog import stock
+from ..catalog.models import Outlet, Product
+from ..catalog.stock import OutOfStock
+from ..checkout import routing
+from ..effects import transaction
+from ..extensions import db
+from ..i18n import format_vnd
+from ..notifications import services as notify
+from ..timeutil import local_today, utcnow
+from . import codes
+from .models import Order, OrderLine, PaymentMethod, PaymentStatus, Pickup, PickupStatus
+from .transitions import record
+
+MAX_QUANTITY = 99
+__all__ = ["place_order", "Contact", "PlacedOrder", "PlacementError", "EmptyCart",
+           "ProductUnavailable", "PriceChanged", "PickupNotPossible", "PaymentMethodUnavailable",
+           "AlreadyPlaced", "OutOfStock", "card_available"]
+
+
+class PlacementError(Exception):
+    """The order cannot be placed as asked; the message is for the shopper."""
+
+
+class EmptyCart(PlacementError):
+    """There is nothing to order."""
+
+
+class ProductUnavailable(PlacementError):
+    """A product is no longer listed."""
+
+
+class PriceChanged(PlacementError):
+    """A price differs from the one the shopper saw."""
+
+
+class PickupNotPossible(PlacementError):
+    """An item is sent to an outlet that does not (or no longer) carry it."""
+
+
+class PaymentMethodUnavailable(PlacementError):
+    """Card payment is not offered for this order."""
+
+
+class AlreadyPlaced(PlacementError):
+    """This checkout was already placed (a double submit): ``order`` is the one it made."""
+
+    def __init__(self, order: Order):
+        self.order = order
+        super().__init__(_("Đơn hàng này đã được đặt."))
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass
+class PlacedOrder:
+    """The order, plus the secrets that exist in plain only now: the access token and codes."""
+
+    order: Order
+    access_token: str
+    codes: dict[int, str]  # pickup id -> pickup code
+
+
+def card_available(total: int) -> bool:
+    """Tell whether card payment is offered: Stripe is configured and the total is large enough."""
+    config = current_app.config
+    # The webhook secret too: without it a card payment could never be confirmed.
+    configured = config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")
+    return bool(configured) and total >= config["STRIPE_MIN_AMOUNT"]
+
+
+def order_for_checkout_token(checkout_token: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.checkout_token == checkout_token))
+
+
+def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, payment_method: str,
+                checkout_token: str, user=None, locale: str = "vi", *,
+                access_token: str | None = None) -> PlacedOrder:
+    """Place the cart as one order in one transaction, reserving its stock.
+
+    ``cart_lines`` give ``product_id``, ``quantity`` and ``price_seen``; ``assignment`` maps each
+    product id to its pickup outlet id. ``access_token`` may be chosen by the caller (so a
+    double submit can find its order's token again); a fresh one is made otherwise.
+
+    :raises AlreadyPlaced: an order with this ``checkout_token`` exists.
+    :raises EmptyCart, ProductUnavailable, PriceChanged, PickupNotPossible,
+        PaymentMethodUnavailable, OutOfStock: nothing is written then.
+    """
+    existing = order_for_checkout_token(checkout_token)
+    if existing is not None:
+        raise AlreadyPlaced(existing)
+    try:
+        with transaction():
+            return _place(_wanted(cart_lines), contact, _clean(assignment), payment_method,
+                          checkout_token, user, locale, access_token or codes.new_access_token())
+    except IntegrityError:
+        # Two submits of one checkout raced: the other one's order holds the unique token.
+        existing = order_for_checkout_token(checkout_token)
+        if existing is None:
+            raise
+        raise AlreadyPlaced(existing) from None
+
+
+def _wanted(cart_lines: Iterable) -> dict[int, tuple[int, int]]:
+    """Return {product id: (quantity, price seen)} from the cart lines."""
+    wanted = {}
+    for line in cart_lines:
+        if not 1 <= int(line.quantity) <= MAX_QUANTITY:
+            raise PlacementError(_("Số lượng phải từ 1 đến %(n)d.", n=MAX_QUANTITY))
+        wanted[int(line.product_id)] = (int(line.quantity), int(line.price_seen))
+    if not wanted:
+        raise EmptyCart(_("Giỏ hàng của bạn đang trống."))
+    return wanted
+
+
+def _clean(assignment: Mapping) -> dict[int, int]:
+    try:
+        return {int(pid): int(oid) for pid, oid in assignment.items()}
+    except (TypeError, ValueError, AttributeError):
+        raise PickupNotPossible(_("Vui lòng chọn lại điểm nhận hàng.")) from None
+
+
+def _place(wanted, contact, assignment, payment_method, checkout_token, user, locale,
+           access_token) -> PlacedOrder:
+    products = _lock_products(sorted(wanted))
+    _check_products(products, wanted)
+    outlets = _check_assignment(assignment, products)
+    method = _payment_method(payment_method, sum(p.price * wanted[p.id][0] for p in products))
+    now = utcnow()
+    order = _new_order(products, wanted, contact, method, checkout_token, user, locale,
+                       access_token, now)
+    # Stock in product-id order, the same order the rows were locked in above.
+    for product in products:
+        stock.reserve(product.id, wanted[product.id][0])
+    _add_pickups(order, products, wanted, assignment, outlets, method, now)
+    db.session.flush()
+    pickup_codes = _set_codes(order, access_token)
+    record(order, "placed", user or "guest", note=method.value)
+    if method == PaymentMethod.AT_PICKUP:
+        notify.new_order(order)  # card orders tell outlets once they are paid
+    return PlacedOrder(order, access_token, pickup_codes)
+
+
+def _lock_products(product_ids: list[int]) -> list[Product]:
+    """Load the products, locking their rows by id.
+
+    Locked in product-id order so that concurrent placements can't deadlock: every placement
+    takes its locks in the same order. (SQLite has no row locks: there the guarded UPDATE in
+    ``stock.reserve`` and SQLite's single writer keep stock right.)
+    """
+    query = (select(Product).where(Product.id.in_(product_ids)).order_by(Product.id)
+             .with_for_update(of=Product)
+             .options(selectinload(Product.producer), selectinload(Product.certificates),
+                      selectinload(Product.outlets))
+             .execution_options(populate_existing=True))
+    products = db.session.scalars(query).all()
+    if len(products) != len(product_ids):
+        raise ProductUnavailable(_("Một sản phẩm trong giỏ không còn tồn tại. "
+                                   "Vui lòng xem lại giỏ hàng."))
+    return products
+
+
+def _check_products(products: list[Product], wanted) -> None:
+    today = local_today()
+    for product in products:
+        if not product.is_listed(today):
+            raise ProductUnavailable(_("Sản phẩm “%(name)s” không còn được bán. "
+                                       "Vui lòng xoá khỏi giỏ hàng.", name=product.name))
+        seen = wanted[product.id][1]
+        if product.price != seen:
+            raise PriceChanged(_("Giá của “%(name)s” đã thay đổi từ %(old)s thành %(new)s. "
+                                 "Vui lòng xem lại giỏ hàng.", name=product.name,
+                                 old=format_vnd(seen), new=format_vnd(product.price)))
+
+
+def _check_assignment(assignment: dict[int, int], products: list[Product]) -> dict[int, Outlet]:
+    """Return the chosen outlets by id, after checking each still carries its items."""
+    carriers = {p.id: {o.id for o in p.outlets if o.active} for p in products}
+    try:
+        routing.check(assignment, carriers)
+    except routing.RoutingError as error:
+        names = ", ".join(p.name for p in products if p.id in error.product_ids)
+        raise PickupNotPossible(_("Không thể nhận “%(names)s” tại điểm bán đã chọn. "
+                                  "Vui lòng chọn lại điểm nhận hàng.", names=names)) from None
+    return {o.id: o for p in products for o in p.outlets if o.id in assignment.values()}
+
+
+def _payment_method(raw: str, total: int) -> PaymentMethod:
+    try:
+        method = PaymentMethod(raw)
+    except ValueError:
+        raise PaymentMethodUnavailable(_("Vui lòng chọn phương thức thanh toán.")) from None
+    if method == PaymentMethod.CARD and not card_available(total):
+        raise PaymentMethodUnavailable(_("Thanh toán thẻ không áp dụng cho đơn hàng này."))
+    return method
+
+
+def _new_order(products, wanted, contact, method, checkout_token, user, locale, access_token,
+               now) -> Order:
+    card = method == PaymentMethod.CARD
+    window = timedelta(minutes=current_app.config["PAYMENT_WINDOW_MINUTES"])
+    order = Order(
+        user_id=user.id if user is not None else None, name=contact.name, phone=contact.phone,
+        email=contact.email, locale=locale, payment_method=method,
+        payment_status=PaymentStatus.PENDING if card else PaymentStatus.UNPAID,
+        total=sum(p.price * wanted[p.id][0] for p in products), currency="vnd",
+        access_token_hash=codes.hash_access_token(access_token), checkout_token=checkout_token,
+        payment_deadline=now + window if card else None, created_at=now,
+    )
+    db.session.add(order)
+    db.session.flush()  # a second submit of this checkout fails here, before any stock moves
+    order.number = f"OC-{local_today().year}-{order.id:06d}"
+    return order
+
+
+def _add_pickups(order, products, wanted, assignment, outlets, method, now) -> None:
+    confirmed = method == PaymentMethod.AT_PICKUP
+    for outlet_id in sorted(set(assignment.values())):
+        mine = [p for p in products if assignment[p.id] == outlet_id]
+        pickup = Pickup(
+            order=order, outlet=outlets[outlet_id], code_hash="",
+            status=PickupStatus.CONFIRMED if confirmed else PickupStatus.AWAITING_PAYMENT,
+            confirmed_at=now if confirmed else None, created_at=now,
+            subtotal=sum(p.price * wanted[p.id][0] for p in mine),
+        )
+        for product in mine:
+            pickup.lines.append(OrderLine(
+                product=product, producer=product.producer, product_name=product.name_vi,
+                unit=product.unit_vi, quantity=wanted[product.id][0], unit_price=product.price,
+            ))
+        db.session.add(pickup)
+
+
+def _set_codes(order: Order, access_token: str) -> dict[int, str]:
+    """Give each pickup its code, derived from the access token; only its hash is stored."""
+    found = {}
+    for pickup in order.pickups:
+        code = codes.pickup_code_for(access_token, pickup.id)
+        pickup.code_hash = codes.hash_pickup_code(pickup.id, code)
+        found[pickup.id] = code
+    return found

@@ -1,0 +1,29 @@
+"""Named failures of the producer's use cases; each carries the message a person will see."""
+
+
+class ProducerError(Exception):
+    """A producer's request cannot be carried out; ``message`` says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class TooManyPhotos(ProducerError):
+    """The product already has as many photos as allowed."""
+
+
+class InactiveOutlet(ProducerError):
+    """An outlet chosen for a product does not exist or no longer sells."""
+
+
+class InvalidProductTransition(ProducerError):
+    """The product's status cannot move that way (e.g. publishing an archived product)."""
+
+
+class CertificateInvalid(ProducerError):
+    """Certificate facts break an OCOP rule; ``field`` names the form field at fault."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,182 @@
+"""Forms of the producer dashboard: product, photos, certificate."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
+from .certificates import check_decision_date, check_issuing_level, check_score
+from .errors import CertificateInvalid
+from .services import ProductDetails
+
+_INTEGER = re.compile(r"-?[0-9]+")
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+SCAN_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class WholeNumberField(IntegerField):
+    """An integer typed as plain digits (``150000``): ``150.000``, ``1,5`` or ``150000.5`` are refused."""
+
+    def __init__(self, label=None, validators=None, format_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.format_message = format_message or _l("Hãy nhập một số nguyên, chỉ gồm chữ số.")
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = int(raw) if _INTEGER.fullmatch(raw) else None
+        if raw and self.data is None:
+            raise ValueError(self.format_message)
+
+
+class Between:
+    """Check a number lies in [low, high]; a missing or malformed number is reported elsewhere."""
+
+    def __init__(self, low: int, high: int, message):
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field):
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(self.message)
+
+
+class CalendarDateField(DateField):
+    """A date whose blank value is simply missing (reported by ``InputRequired``), not malformed."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_text(label, max_length: int, area: bool = False):
+    field_class = TextAreaField if area else StringField
+    return field_class(label, filters=[_strip], validators=[Optional(), Length(
+        max=max_length, message=_l("Tối đa %(max)d ký tự.", max=max_length))])
+
+
+def _required_text(label, max_length: int, message):
+    return StringField(label, filters=[_strip], validators=[DataRequired(message=message), Length(
+        max=max_length, message=_l("Tối đa %(max)d ký tự.", max=max_length))])
+
+
+class ProductForm(FlaskForm):
+    name_vi = _required_text(_l("Tên sản phẩm (tiếng Việt)"), 200, _l("Hãy nhập tên sản phẩm."))
+    description_vi = _optional_text(_l("Mô tả (tiếng Việt)"), 5000, area=True)
+    name_en = _optional_text(_l("Tên tiếng Anh"), 200)
+    description_en = _optional_text(_l("Mô tả tiếng Anh"), 5000, area=True)
+    group = SelectField(_l("Nhóm sản phẩm"), choices=_choices((g.value, GROUP_LABELS[g]) for g in ProductGroup),
+                        invalid_choice_message=_l("Hãy chọn một nhóm sản phẩm trong danh sách."))
+    unit_vi = _required_text(_l("Đơn vị bán (ví dụ: hộp 500 g)"), 60, _l("Hãy nhập đơn vị bán."))
+    unit_en = _optional_text(_l("Đơn vị bán (tiếng Anh)"), 60)
+    price = WholeNumberField(
+        _l("Giá (đồng)"),
+        validators=[InputRequired(message=_l("Hãy nhập giá.")),
+                    Between(1, 1_000_000_000, _l("Giá phải từ 1 đến 1.000.000.000 đồng."))],
+        format_message=_l("Nhập giá bằng số đồng nguyên, chỉ gồm chữ số, không có dấu chấm hay phẩy "
+                          "(ví dụ: 150000)."),
+    )
+    stock = WholeNumberField(
+        _l("Số lượng trong kho"),
+        validators=[InputRequired(message=_l("Hãy nhập số lượng trong kho.")),
+                    Between(0, 100_000, _l("Số lượng phải từ 0 đến 100.000."))],
+        format_message=_l("Nhập số lượng bằng số nguyên, chỉ gồm chữ số (ví dụ: 25)."),
+    )
+    outlets = MultiCheckboxField(
+        _l("Điểm bán nhận hàng"), coerce=int,
+        invalid_value_message=_l("Điểm bán không hợp lệ."),
+        invalid_choice_message=_l("Điểm bán đã chọn không còn hoạt động. Hãy chọn lại."),
+    )
+
+    def __init__(self, *args, outlets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outlets.choices = _choices((o.id, o.display_name) for o in outlets)
+
+    def details(self) -> ProductDetails:
+        """Return what the producer typed, for the product services."""
+        return ProductDetails(
+            name_vi=self.name_vi.data, description_vi=self.description_vi.data or "",
+            name_en=self.name_en.data, description_en=self.description_en.data,
+            group=self.group.data, unit_vi=self.unit_vi.data, unit_en=self.unit_en.data,
+            price=self.price.data, stock=self.stock.data, outlet_ids=list(self.outlets.data or []),
+        )
+
+
+def _alt_fields():
+    alt_vi = _required_text(_l("Mô tả ảnh (tiếng Việt)"), 200,
+                            _l("Hãy mô tả ngắn nội dung ảnh cho người không xem được ảnh."))
+    return alt_vi, _optional_text(_l("Mô tả ảnh (tiếng Anh)"), 200)
+
+
+class PhotoUploadForm(FlaskForm):
+    photo = FileField(_l("Ảnh (JPEG, PNG hoặc WebP, tối đa 10 MB)"),
+                      validators=[FileRequired(message=_l("Hãy chọn một ảnh."))],
+                      render_kw={"accept": PHOTO_ACCEPT})
+    alt_vi, alt_en = _alt_fields()
+
+
+class PhotoAltForm(FlaskForm):
+    alt_vi, alt_en = _alt_fields()
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a POST button that carries only the CSRF token."""
+
+
+class CertificateForm(FlaskForm):
+    stars = SelectField(_l("Hạng sao"), coerce=int, choices=_choices((n, f"{n} ★") for n in (3, 4, 5)),
+                        invalid_value_message=_l("Hạng sao phải là 3, 4 hoặc 5."),
+                        invalid_choice_message=_l("Hạng sao phải là 3, 4 hoặc 5."))
+    score = WholeNumberField(
+        _l("Điểm đánh giá"),
+        validators=[InputRequired(message=_l("Hãy nhập điểm đánh giá."))],
+        format_message=_l("Điểm phải là số nguyên (ví dụ: 82)."),
+    )
+    issuing_level = SelectField(_l("Cấp công nhận"), choices=_choices(ISSUING_LEVEL_LABELS.items()),
+                                invalid_choice_message=_l("Hãy chọn cấp công nhận trong danh sách."))
+    issuing_body = _optional_text(_l("Cơ quan ra quyết định (ví dụ: UBND TP Hà Nội)"), 200)
+    decision_number = _required_text(_l("Số quyết định"), 60, _l("Hãy nhập số quyết định."))
+    decision_date = CalendarDateField(
+        _l("Ngày quyết định"), validators=[InputRequired(message=_l("Hãy nhập ngày quyết định."))],
+        invalid_value_message=_l("Ngày không hợp lệ."))
+    scan = FileField(_l("Bản chụp giấy chứng nhận (ảnh JPEG, PNG, WebP hoặc PDF, tối đa 10 MB)"),
+                     validators=[FileRequired(message=_l("Hãy tải lên bản chụp giấy chứng nhận."))],
+                     render_kw={"accept": SCAN_ACCEPT})
+
+    def validate_score(self, field):
+        if field.data is not None and self.stars.data in (3, 4, 5):
+            _as_field_error(check_score, self.stars.data, field.data)
+
+    def validate_decision_date(self, field):
+        if field.data is not None:
+            _as_field_error(check_decision_date, field.data)
+
+    def validate_issuing_level(self, field):
+        if self.decision_date.data is not None and self.stars.data in (3, 4, 5):
+            _as_field_error(check_issuing_level, self.stars.data, field.data, self.decision_date.data)
+
+
+def _as_field_error(check, *args) -> None:
+    """Run one of the certificate rules, turning its failure into this field's error."""
+    try:
+        check(*args)
+    except CertificateInvalid as exc:
+        raise ValidationError(exc.message) from None

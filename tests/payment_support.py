@@ -1,0 +1,40 @@
+"""Card orders for the payment tests: placed as placement leaves them, with a Stripe session."""
+from storefront.extensions import db
+from storefront.orders.models import OrderEvent, PaymentMethod, PickupStatus
+from storefront.payments.gateway import create_checkout_session
+from tests.factories import OutletFactory, ProductFactory
+from tests.order_builder import place_split
+
+
+def card_order(quantity: int = 2, price: int = 150000, locale: str = "vi", outlets: int = 1):
+    """Place a card order awaiting payment (one product per outlet); return it and its products."""
+    items = {}
+    products = []
+    for _ in range(outlets):
+        outlet = OutletFactory(opening_hours="8:00–17:00")
+        product = ProductFactory(price=price, stock=10, outlets=[outlet])
+        items[outlet] = [(product, quantity)]
+        products.append(product)
+    order = place_split(items, method=PaymentMethod.CARD, status=PickupStatus.AWAITING_PAYMENT)
+    order.locale = locale
+    db.session.commit()
+    return order, products
+
+
+def card_order_with_session(**options):
+    """Place a card order and open its Checkout Session at the (fake) Stripe."""
+    order, products = card_order(**options)
+    create_checkout_session(order)
+    return order, products
+
+
+def reload(instance):
+    """Read a row again as the database has it now."""
+    db.session.expire_all()
+    return db.session.get(type(instance), instance.id)
+
+
+def events_of(order, kind: str) -> list[OrderEvent]:
+    return db.session.scalars(
+        db.select(OrderEvent).where(OrderEvent.order_id == order.id, OrderEvent.kind == kind)
+    ).all()

@@ -1,0 +1,248 @@
+"""A small local HTTP server that answers like Stripe, for the real stripe library to talk to.
+
+It keeps Checkout Sessions and refunds in memory, honours ``Idempotency-Key`` (same key and
+parameters → the same answer; other parameters → Stripe's idempotency error) and records every
+request so tests can assert what the shop sent. Fixtures: ``stripe_server`` and ``stripe_app``
+(an app configured for it, with its context pushed); import them into a test module.
+"""
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+import pytest
+import stripe
+
+from storefront.extensions import db as _db
+
+SECRET_KEY = "sk_test_local_fake"
+WEBHOOK_SECRET = "whsec_test_local_fake"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    params: dict  # flat, as sent: {"line_items[0][price_data][currency]": "vnd", ...}
+    idempotency_key: str | None
+    authorization: str | None
+    replayed: bool = False
+
+    @property
+    def data(self) -> dict:
+        return nest(self.params)
+
+
+def nest(flat: dict) -> dict:
+    """Turn Stripe's form keys (``a[0][b]``) back into dicts and lists."""
+    root: dict = {}
+    for key, value in flat.items():
+        parts = re.findall(r"[^\[\]]+", key)
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return _listify(root)
+
+
+def _listify(node):
+    if not isinstance(node, dict):
+        return node
+    if node and all(k.isdigit() for k in node):
+        return [_listify(node[k]) for k in sorted(node, key=int)]
+    return {k: _listify(v) for k, v in node.items()}
+
+
+@dataclass
+class FakeStripe:
+    url: str = ""
+    sessions: dict = field(default_factory=dict)
+    refunds: dict = field(default_factory=dict)
+    requests: list = field(default_factory=list)
+    failures: list = field(default_factory=list)  # [(path prefix, status, error type)]
+    paid_at_last_moment: set = field(default_factory=set)  # session ids paid as expiry arrives
+    _replies: dict = field(default_factory=dict)  # idempotency key -> (params, status, body)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- what tests arrange and read -----------------------------------------------------
+
+    def fail_next(self, path_prefix: str, status: int = 500, kind: str = "api_error") -> None:
+        """Make the next request under ``path_prefix`` fail (as when Stripe is overloaded)."""
+        self.failures.append((path_prefix, status, kind))
+
+    def requests_to(self, path: str, method: str = "POST") -> list[Recorded]:
+        return [r for r in self.requests if r.path == path and r.method == method]
+
+    def complete(self, session_id: str, paid: bool = True, amount: int | None = None,
+                 currency: str | None = None) -> dict:
+        """Let the shopper finish paying on the hosted page."""
+        session = self.sessions[session_id]
+        session.update(status="complete", payment_status="paid" if paid else "unpaid",
+                       payment_intent=f"pi_{session_id}")
+        if amount is not None:
+            session["amount_total"] = amount
+        if currency is not None:
+            session["currency"] = currency
+        return dict(session)
+
+    def expire(self, session_id: str) -> dict:
+        self.sessions[session_id].update(status="expired")
+        return dict(self.sessions[session_id])
+
+    # --- answering ------------------------------------------------------------------------
+
+    def answer(self, method: str, path: str, params: dict, key: str | None, auth: str | None):
+        with self._lock:
+            recorded = Recorded(method, path, params, key, auth)
+            self.requests.append(recorded)
+            if key and key in self._replies:
+                recorded.replayed = True
+                sent, status, body = self._replies[key]
+                if sent != params:
+                    return 400, _error("idempotency_error", "Keys for idempotent requests can "
+                                       "only be used with the same parameters.")
+                return status, body
+            failure = self._failure(path)
+            if failure:  # refused before Stripe began: not remembered under the key
+                return failure
+            status, body = self._route(method, path, params)
+            if key and method == "POST":
+                self._replies[key] = (params, status, body)
+            return status, body
+
+    def _failure(self, path: str):
+        for failure in list(self.failures):
+            if path.startswith(failure[0]):
+                self.failures.remove(failure)
+                return failure[1], _error(failure[2], "Simulated failure.")
+        return None
+
+    def _route(self, method: str, path: str, params: dict):
+        if method == "POST" and path == "/v1/checkout/sessions":
+            return 200, self._create_session(nest(params))
+        match = re.fullmatch(r"/v1/checkout/sessions/([^/]+)(/expire)?", path)
+        if match and match[1] in self.sessions:
+            session = self.sessions[match[1]]
+            if method == "POST" and match[2]:
+                if match[1] in self.paid_at_last_moment:
+                    self.complete(match[1])
+                if session["status"] != "open":
+                    return 400, _error("invalid_request_error", "Only Checkout Sessions "
+                                       "with a status of open can be expired.")
+                session["status"] = "expired"
+            return 200, dict(session)
+        if method == "POST" and path == "/v1/refunds":
+            return 200, self._create_refund(nest(params))
+        return 404, _error("invalid_request_error", f"No such resource: {path}")
+
+    def _create_session(self, data: dict) -> dict:
+        number = next(self._ids)
+        items = data.get("line_items", [])
+        session = {
+            "id": f"cs_test_{number}", "object": "checkout.session",
+            "url": f"{self.url}/pay/cs_test_{number}", "status": "open",
+            "payment_status": "unpaid", "mode": data.get("mode"),
+            "amount_total": sum(int(i["price_data"]["unit_amount"]) * int(i["quantity"])
+                                for i in items),
+            "currency": items[0]["price_data"]["currency"] if items else None,
+            "client_reference_id": data.get("client_reference_id"),
+            "metadata": data.get("metadata", {}), "customer_email": data.get("customer_email"),
+            "expires_at": int(data["expires_at"]) if "expires_at" in data else None,
+            "locale": data.get("locale"), "payment_intent": None,
+            "success_url": data.get("success_url"), "cancel_url": data.get("cancel_url"),
+            "created": int(time.time()), "livemode": False,
+        }
+        self.sessions[session["id"]] = session
+        return dict(session)
+
+    def _create_refund(self, data: dict) -> dict:
+        refund = {"id": f"re_test_{next(self._ids)}", "object": "refund",
+                  "amount": int(data["amount"]), "currency": "vnd",
+                  "payment_intent": data.get("payment_intent"), "status": "succeeded"}
+        self.refunds[refund["id"]] = refund
+        return refund
+
+
+def _error(kind: str, message: str) -> dict:
+    return {"error": {"type": kind, "message": message}}
+
+
+def _handler(fake: FakeStripe):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self._reply({})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode()
+            self._reply(dict(parse_qsl(body, keep_blank_values=True)))
+
+        def _reply(self, params: dict):
+            path, _, query = self.path.partition("?")
+            params.update(parse_qsl(query))
+            status, body = fake.answer(self.command, path, params,
+                                       self.headers.get("Idempotency-Key"),
+                                       self.headers.get("Authorization"))
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Request-Id", "req_test")
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def stripe_server():
+    """Run a fake Stripe on a free localhost port for one test."""
+    fake = FakeStripe()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server.daemon_threads = True
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+def stripe_config(api_base: str, **overrides) -> dict:
+    return {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_API_BASE": api_base, "STRIPE_MAX_NETWORK_RETRIES": 0, **overrides}
+
+
+@pytest.fixture
+def stripe_app(make_app, stripe_server):
+    """An app paying through the fake Stripe, with its context pushed."""
+    app = make_app(**stripe_config(stripe_server.url))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+
+
+def signed(event: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
+    """Return (body, headers) exactly as Stripe would send ``event``."""
+    body = json.dumps(event)
+    header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=timestamp)
+    return body, {"Stripe-Signature": header, "Content-Type": "application/json"}
+
+
+_events = itertools.count(1)
+
+
+def event_for(kind: str, session: dict, event_id: str | None = None) -> dict:
+    """Wrap a Checkout Session in a Stripe event of type ``kind``."""
+    return {"id": event_id or f"evt_test_{next(_events)}", "object": "event", "type": kind,
+            "api_version": "2025-01-01", "created": int(time.time()), "livemode": False,
+            "data": {"object": dict(session)}}
