@@ -9,9 +9,15 @@ log = logging.getLogger(__name__)
 _KEY = "after_commit"
 
 
-def on_commit(callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the current unit of work has committed; drop it on rollback."""
-    db.session.info.setdefault(_KEY, []).append(callback)
+def on_commit(callback: Callable[[], None], *, once: bool = False) -> None:
+    """Run ``callback`` once the current unit of work has committed; drop it on rollback.
+
+    With ``once``, a callback already waiting for this commit is not added again.
+    """
+    waiting = db.session.info.setdefault(_KEY, [])
+    if once and callback in waiting:
+        return
+    waiting.append(callback)
 
 
 @contextmanager

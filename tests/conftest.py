@@ -20,12 +20,15 @@ def _worker() -> str:
 def database_url(tmp_path_factory):
     """Return a clean database for this worker: a SQLite file, or a PostgreSQL schema of its own."""
     if BACKEND == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.exit("TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
     url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
-    schema = f"test_{_worker()}"
+    # Unique per run as well as per worker, so two runs on one server never share a schema.
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:8]
+    schema = f"test_{run_id}_{_worker()}"
     try:
         engine = create_engine(url)
         with engine.begin() as conn:
@@ -35,7 +38,11 @@ def database_url(tmp_path_factory):
     except Exception as exc:  # unreachable PostgreSQL must fail the run, not skip it
         pytest.exit(f"PostgreSQL at {url} is unreachable: {exc}", returncode=3)
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
+    yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +51,7 @@ def _schema(database_url):
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+        _db.engine.dispose()
     yield
 
 

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import event
 
+from storefront.catalog.models import Outlet
 from storefront.extensions import db as _db
 from tests.catalog_fixtures import build_catalogue
 from tests.factories import (
@@ -269,7 +270,8 @@ def count_statements(client, url: str) -> int:
     return len(statements)
 
 
-def make_listed(n: int, outlet) -> None:
+def make_listed(n: int, outlet_id: int) -> None:
+    outlet = _db.session.get(Outlet, outlet_id)
     for _ in range(n):
         product = ProductFactory(producer=ProducerFactory(village=VillageFactory()), outlets=[outlet])
         PhotoFactory(product=product)
@@ -281,10 +283,10 @@ def make_listed(n: int, outlet) -> None:
                                  "/sitemap.xml"])
 def test_statements_per_page_do_not_grow_with_page_size(client, url):
     outlet = OutletFactory()
-    url = url.format(outlet=outlet.slug)
-    make_listed(3, outlet)
+    outlet_id, url = outlet.id, url.format(outlet=outlet.slug)
+    make_listed(3, outlet_id)
     with_three = count_statements(client, url)
-    make_listed(21, OutletFactory._meta.sqlalchemy_session_factory().merge(outlet))
+    make_listed(21, outlet_id)
     with_twenty_four = count_statements(client, url)
 
     assert with_three == with_twenty_four

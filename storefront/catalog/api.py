@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from . import services
 from .filters import BadFilter, CatalogFilters
-from .views import absolute_url
+from .links import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -132,18 +132,17 @@ def tally(listed) -> list:
 
 
 def villages_named(slugs) -> list:
-    """Return the villages with these slugs (facet labels), by name."""
-    stmt = select(Village).where(Village.slug.in_(list(slugs))).order_by(Village.name, Village.id)
+    """Return the villages with these slugs (facet labels)."""
+    stmt = select(Village).where(Village.slug.in_(list(slugs)))
     return list(db.session.scalars(stmt))
 
 
 def villages_with_counts(listed) -> list:
-    """Return every village with its number of listed products, by name."""
+    """Return every village with its number of listed products."""
     counts = (select(listed.c.village_id, func.count().label("n"))
               .group_by(listed.c.village_id).subquery("counts"))
     stmt = (select(Village, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.village_id == Village.id)
-            .order_by(Village.name, Village.id))
+            .outerjoin(counts, counts.c.village_id == Village.id))
     return db.session.execute(stmt).all()
 
 

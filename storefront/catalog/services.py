@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..text import fold
 from . import queries
 from .filters import STAR_LEVELS, CatalogFilters, Sort
 from .models import (
@@ -114,7 +115,8 @@ def _facets(tally, filters: CatalogFilters) -> Facets:
         for name, key in (("villages", village), ("stars", stars), ("group", group)):
             if _keeps(filters, village, stars, group, skip=name):
                 counts[name][key] = counts[name].get(key, 0) + n
-    villages = queries.villages_named(set(counts["villages"]) | set(filters.villages))
+    villages = sorted(queries.villages_named(set(counts["villages"]) | set(filters.villages)),
+                      key=lambda v: fold(v.display_name))
     return Facets(
         villages=[Choice(v.slug, v.display_name, counts["villages"].get(v.slug, 0),
                          v.slug in filters.villages) for v in villages],
@@ -145,8 +147,15 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
 
 
 def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
-    """Return every village with its number of listed products."""
-    return [tuple(row) for row in queries.villages_with_counts(queries.listing(today))]
+    """Return every village with its number of listed products, in alphabetical order."""
+    rows = [tuple(row) for row in queries.villages_with_counts(queries.listing(today))]
+    return sorted(rows, key=lambda row: fold(row[0].display_name))
+
+
+def busiest_villages(limit: int, today: date | None = None) -> list[tuple[Village, int]]:
+    """Return the villages with the most listed products (none without)."""
+    rows = [row for row in village_directory(today) if row[1]]
+    return sorted(rows, key=lambda row: -row[1])[:limit]
 
 
 def village(slug: str) -> Village:

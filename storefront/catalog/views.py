@@ -1,10 +1,11 @@
 """Public catalogue pages."""
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from . import services
 from .filters import BadFilter, CatalogFilters, parse_place_type
+from .links import absolute_url, media_url
 from .models import ISSUING_LEVEL_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABELS, PlaceType
 from .queries import Scope
 
@@ -14,15 +15,8 @@ HOME_VILLAGES = 12
 HOME_OUTLETS = 6
 
 
-@bp.app_template_global()
-def absolute_url(endpoint: str, **values) -> str:
-    """Return the public, absolute address of a page or file (for sitemaps, OpenGraph, the API)."""
-    return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + url_for(endpoint, **values)
-
-
-@bp.app_template_global()
-def media_url(key: str, external: bool = False) -> str:
-    return absolute_url("site.media", key=key) if external else url_for("site.media", key=key)
+bp.add_app_template_global(absolute_url)
+bp.add_app_template_global(media_url)
 
 
 @bp.errorhandler(services.NotInCatalog)
@@ -43,10 +37,8 @@ def _page_only(args) -> CatalogFilters:
 
 @bp.get("/")
 def home():
-    villages = [(v, n) for v, n in services.village_directory() if n]
-    villages.sort(key=lambda row: -row[1])
     return render_template("catalog/home.html", featured=services.featured(),
-                           villages=villages[:HOME_VILLAGES],
+                           villages=services.busiest_villages(HOME_VILLAGES),
                            outlets=services.active_outlets(limit=HOME_OUTLETS))
 
 

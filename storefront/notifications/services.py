@@ -17,7 +17,7 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
                             order_id=order.id if order is not None else None,
                             subject=first.removeprefix("Subject:").strip(), body=body.strip())
     db.session.add(message)
-    on_commit(_deliver_soon)
+    on_commit(_deliver_soon, once=True)  # one delivery run sends every queued message
     return message
 
 

@@ -94,9 +94,9 @@ def change_status(product_id: int, action: str):
     if ActionForm().validate_on_submit():
         try:
             services.change_status(product, action)
-            flash(STATUS_MESSAGES[action], "success")
+            flash(str(STATUS_MESSAGES[action]), "success")
         except ProducerError as exc:
-            flash(exc.message, "error")
+            flash(str(exc.message), "error")
     return redirect(url_for(".index"))
 
 
@@ -136,7 +136,7 @@ def photo_alt(product_id: int, photo_id: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                flash(error, "error")
+                flash(str(error), "error")
     return redirect(url_for(".photos", product_id=product_id))
 
 

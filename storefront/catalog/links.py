@@ -1,0 +1,12 @@
+"""Absolute addresses for sitemaps, OpenGraph tags and the JSON API."""
+from flask import current_app, url_for
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Return the public, absolute address of a page or file (``PUBLIC_URL`` + its path)."""
+    return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + url_for(endpoint, **values)
+
+
+def media_url(key: str, external: bool = False) -> str:
+    """Return the address of a stored photo rendition."""
+    return absolute_url("site.media", key=key) if external else url_for("site.media", key=key)
