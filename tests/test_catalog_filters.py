@@ -179,3 +179,16 @@ def test_sort_by_stars_then_newest(catalogue):
     assert found("sort=stars") == ["ao-dai", "binh-gom",
                                    "gom-duong-lam", "tuong", "khan-lua", "chen-gom",
                                    "che-lam", "mut-dua", "tra-sen"]
+
+
+def test_the_village_facet_offers_the_busiest_villages_and_the_chosen_ones(catalogue, monkeypatch):
+    monkeypatch.setattr("storefront.catalog.faceting.VILLAGE_CHOICES", 2)
+
+    # Under 4★: Đường Lâm 2 (tuong, gom-duong-lam), Bát Tràng 1 (chen-gom), Vạn Phúc 1 (khan-lua).
+    facets = services.browse(CatalogFilters(stars=(4,)), facets=True).facets
+    assert [(c.value, c.count) for c in facets.villages] == [("duong-lam", 2), ("bat-trang", 1)]
+    assert facets.more_villages == 1
+
+    facets = services.browse(CatalogFilters(stars=(4,), villages=("van-phuc",)), facets=True).facets
+    assert [c.value for c in facets.villages] == ["duong-lam", "bat-trang", "van-phuc"]
+    assert facets.more_villages == 0

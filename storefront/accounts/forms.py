@@ -89,7 +89,7 @@ class ProducerRegisterForm(RegisterForm):
     producer_name = StringField(_l("Tên cơ sở sản xuất"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập tên cơ sở sản xuất.")), Length(max=200)])
     kind = SelectField(_l("Loại hình"), choices=choices(PRODUCER_KIND_LABELS.items()),
-                       validators=[DataRequired()])
+                       validators=[DataRequired(_l("Vui lòng chọn loại hình."))])
     village_id = SelectField(_l("Làng nghề"), coerce=int, validate_choice=True,
                              validators=[DataRequired(_l("Vui lòng chọn làng nghề."))])
     contact_phone = phone_field(_l("Số điện thoại liên hệ"), required=True)

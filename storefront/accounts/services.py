@@ -73,18 +73,20 @@ def _check_new_account(email: str, password: str) -> str:
 
 
 def new_user(*, email: str, name: str, password: str, role: str = Role.SHOPPER,
-             phone: str | None = None, **links) -> User:
+             phone: str | None = None, locale: str = "vi", **links) -> User:
     """Add a user to the session (no commit: the caller's transaction owns it)."""
     email = _check_new_account(email, password)
-    user = User(email=email, name=name.strip(), phone=phone or None, role=role, **links)
+    user = User(email=email, name=name.strip(), phone=phone or None, role=role, locale=locale,
+                **links)
     user.set_password(password)
     db.session.add(user)
     return user
 
 
-def register_shopper(*, email: str, name: str, password: str, phone: str | None = None) -> User:
-    """Create a shopper account."""
-    user = new_user(email=email, name=name, password=password, phone=phone)
+def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
+                     locale: str = "vi") -> User:
+    """Create a shopper account that speaks ``locale``."""
+    user = new_user(email=email, name=name, password=password, phone=phone, locale=locale)
     db.session.commit()
     return user
 
@@ -109,7 +111,7 @@ def all_villages() -> list[Village]:
 
 
 def register_producer(*, email: str, name: str, password: str, phone: str | None,
-                      producer: dict) -> User:
+                      producer: dict, locale: str = "vi") -> User:
     """Create a pending producer and its first account in one transaction.
 
     ``producer`` holds name, kind, village_id, phone, email and description_vi.
@@ -120,7 +122,7 @@ def register_producer(*, email: str, name: str, password: str, phone: str | None
     db.session.add(record)
     try:
         user = new_user(email=email, name=name, password=password, phone=phone,
-                        role=Role.PRODUCER, producer=record)
+                        role=Role.PRODUCER, producer=record, locale=locale)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -4,6 +4,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter, login_manager
+from ..i18n import current_language
 from ..site import safe_next
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, ProducerRegisterForm, RegisterForm
@@ -81,7 +82,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_shopper(email=form.email.data, name=form.name.data,
-                                             password=form.password.data, phone=form.phone.data)
+                                             password=form.password.data, phone=form.phone.data,
+                                             locale=current_language())
         except services.AccountError as error:
             form.form_errors.append(str(error))
         else:
@@ -99,7 +101,8 @@ def register_producer():
         try:
             user = services.register_producer(
                 email=form.email.data, name=form.name.data, password=form.password.data,
-                phone=form.phone.data, producer=form.producer_details())
+                phone=form.phone.data, producer=form.producer_details(),
+                locale=current_language())
         except services.AccountError as error:
             form.form_errors.append(str(error))
         else:

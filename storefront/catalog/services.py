@@ -1,18 +1,15 @@
 """What the public catalogue shows: read-only use cases over the listing rule."""
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..text import fold
-from . import queries
-from .filters import STAR_LEVELS, CatalogFilters, Sort
-from .models import (
-    GROUP_LABELS, Certificate, Outlet, PlaceType, Producer, Product, ProductGroup, ReviewStatus,
-    Village,
-)
+from . import faceting, queries
+from .filters import CatalogFilters, Sort
+from .models import Certificate, Outlet, PlaceType, Producer, Product, ReviewStatus, Village
 from .queries import EVERYTHING, Scope
 
 FEATURED = 8
@@ -49,31 +46,11 @@ class Listed:
 
 
 @dataclass
-class Choice:
-    """One option of a facet with how many products it would show."""
-
-    value: str | int
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facets:
-    villages: list[Choice] = field(default_factory=list)
-    stars: list[Choice] = field(default_factory=list)
-    groups: list[Choice] = field(default_factory=list)
-
-    def village_label(self, slug: str) -> str:
-        return next((c.label for c in self.villages if c.value == slug), slug)
-
-
-@dataclass
 class CataloguePage:
     items: list[Listed]
     total: int
     filters: CatalogFilters
-    facets: Facets | None = None
+    facets: faceting.Facets | None = None
 
     @property
     def page(self) -> int:
@@ -93,38 +70,11 @@ def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | 
     """Return one page of listed products matching ``filters``, with facet counts when asked."""
     listed = queries.listing(today, *queries.narrowing(filters, scope))
     rows = queries.page_rows(listed, filters, with_outlets=with_outlets)
-    tally = queries.tally(listed)
-    total = sum(n for village, stars, group, n in tally if _keeps(filters, village, stars, group))
-    page = CataloguePage([Listed(product, stars) for product, stars in rows], total, filters)
+    tally = faceting.count(queries.tally(listed), filters)
+    page = CataloguePage([Listed(product, stars) for product, stars in rows], tally.total, filters)
     if facets:
-        page.facets = _facets(tally, filters)
+        page.facets = faceting.build(tally, filters)
     return page
-
-
-def _keeps(filters: CatalogFilters, village: str, stars: int, group: str, skip: str = "") -> bool:
-    """Return whether a tally row passes every filter but ``skip``."""
-    return ((skip == "villages" or not filters.villages or village in filters.villages)
-            and (skip == "stars" or not filters.stars or stars in filters.stars)
-            and (skip == "group" or not filters.group or group == filters.group))
-
-
-def _facets(tally, filters: CatalogFilters) -> Facets:
-    """Count each facet's options under every filter but its own (standard faceting)."""
-    counts = {"villages": {}, "stars": {}, "group": {}}
-    for village, stars, group, n in tally:
-        for name, key in (("villages", village), ("stars", stars), ("group", group)):
-            if _keeps(filters, village, stars, group, skip=name):
-                counts[name][key] = counts[name].get(key, 0) + n
-    villages = sorted(queries.villages_named(set(counts["villages"]) | set(filters.villages)),
-                      key=lambda v: fold(v.display_name))
-    return Facets(
-        villages=[Choice(v.slug, v.display_name, counts["villages"].get(v.slug, 0),
-                         v.slug in filters.villages) for v in villages],
-        stars=[Choice(s, str(s), counts["stars"].get(s, 0), s in filters.stars)
-               for s in reversed(STAR_LEVELS)],
-        groups=[Choice(g.value, str(GROUP_LABELS[g]), counts["group"].get(g.value, 0),
-                       g == filters.group) for g in ProductGroup],
-    )
 
 
 def featured(limit: int = FEATURED, today: date | None = None) -> list[Listed]:

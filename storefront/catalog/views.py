@@ -1,4 +1,5 @@
 """Public catalogue pages."""
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -10,6 +11,7 @@ from .models import ISSUING_LEVEL_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABEL
 from .queries import Scope
 
 bp = Blueprint("catalog", __name__, url_prefix="")
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+\Z")
 
 HOME_VILLAGES = 12
 HOME_OUTLETS = 6
@@ -112,5 +114,6 @@ def _sitemap_urls(slugs: dict[str, list[str]]) -> list[str]:
     for kind, endpoint in (("products", "catalog.product"), ("villages", "catalog.village"),
                            ("producers", "catalog.producer"), ("outlets", "catalog.outlet")):
         prefix = absolute_url(endpoint, slug="x")[:-1]
-        urls.extend(prefix + quote(slug) for slug in slugs[kind])
+        urls.extend(prefix + (slug if _PLAIN_SLUG.match(slug) else quote(slug))
+                    for slug in slugs[kind])
     return urls

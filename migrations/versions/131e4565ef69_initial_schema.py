@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fd14f30c80d2
+Revision ID: 131e4565ef69
 Revises: 
-Create Date: 2026-11-22 00:45:46.313074
+Create Date: 2026-11-22 02:07:31.098164
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'fd14f30c80d2'
+revision = '131e4565ef69'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -258,6 +258,7 @@ def upgrade():
     sa.Column('code_hash', sa.String(length=64), nullable=False),
     sa.Column('code_used_at', sa.DateTime(), nullable=True),
     sa.Column('failed_code_attempts', sa.Integer(), nullable=False),
+    sa.Column('code_locked_until', sa.DateTime(), nullable=True),
     sa.Column('subtotal', sa.BigInteger(), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(), nullable=True),
     sa.Column('ready_at', sa.DateTime(), nullable=True),
