@@ -109,3 +109,23 @@ def test_a_product_with_two_valid_certificates_is_listed_once(ctx):
     result = services.browse(CatalogFilters(), today=DAY)
     assert [i.product.slug for i in result.items] == ["twice"]
     assert result.total == 1
+
+
+def test_on_the_same_decision_date_the_later_recorded_certificate_wins(ctx):
+    product = certified("tie", stars=3, decided=DAY - dt.timedelta(days=30))
+    CertificateFactory(product=product, stars=5, score=95, decision_date=DAY - dt.timedelta(days=30))
+
+    [item] = services.browse(CatalogFilters(), today=DAY).items
+    assert item.stars == 5
+
+
+def test_village_counts_agree_with_the_listed_pages(ctx):
+    village_product = certified("counted", stars=4)
+    certified("expired", decided=DAY - dt.timedelta(days=1100), expires=DAY,
+              producer=village_product.producer)
+    ProductFactory(slug="draft", status="draft", producer=village_product.producer)
+
+    counts = {v.slug: n for v, n in services.village_directory(today=DAY)}
+    village = village_product.producer.village.slug
+    assert counts[village] == 1
+    assert services.browse(CatalogFilters(villages=(village,)), today=DAY).total == 1

@@ -165,3 +165,14 @@ def test_the_account_page_lists_the_shoppers_own_orders(client, login, shop):
     html = client.get("/auth/account").get_data(as_text=True)
     assert mine.order.number in html and "Đã xác nhận" in html
     assert theirs.order.number not in html
+
+
+def test_the_placed_mail_carries_the_private_link_that_shows_the_codes(client, placed):
+    [mail] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "order_placed"))
+    assert mail.to_email == CONTACT.email
+    link = next(word for word in mail.body.split() if "/orders/" in word)
+    assert link.endswith(f"/orders/{placed.order.number}?t={placed.access_token}")
+
+    fresh_browser = client.application.test_client()
+    html = fresh_browser.get(link.split("localhost", 1)[1]).get_data(as_text=True)
+    assert placed.codes[placed.order.pickups[0].id] in html

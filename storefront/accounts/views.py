@@ -18,7 +18,7 @@ login_manager.login_message_category = "info"
 login_manager.localize_callback = str
 
 # Kept across the session renewal at sign-in: the guest cart (merged on sign-in) and the language.
-KEPT_SESSION_KEYS = ("cart", "lang")
+KEPT_SESSION_KEYS = ("cart", "lang", "order_tokens")
 
 
 @bp.before_app_request

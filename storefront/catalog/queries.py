@@ -30,13 +30,27 @@ def _valid(certificate, today: date) -> list:
     return [certificate.status == ReviewStatus.VERIFIED, certificate.expires_on > today]
 
 
-def listing(today: date | None = None, *narrow):
+def listing(today: date | None = None, *narrow, stars: bool = True):
     """Return the listed products as a subquery, one row each, with the columns filters read.
 
-    Columns: product_id, slug, stars, certificate_id, producer_id, village_id, group, price,
-    created_at. ``narrow`` adds conditions on product or producer columns (search words, scope).
+    Columns: product_id, slug, producer_id, village_id, group, price, created_at, and with
+    ``stars`` (the default) stars and certificate_id of the certificate that lists the product.
+    Counts that need no stars pass ``stars=False``: a product is listed when *any* valid
+    certificate exists, so picking the latest one can be skipped. ``narrow`` adds conditions on
+    product or producer columns (search words, scope).
     """
     today = today or local_today()
+    products = (
+        select(Product.id.label("product_id"), Product.slug, Product.producer_id,
+               Producer.village_id, Product.group, Product.price, Product.created_at)
+        .select_from(Product)
+        .join(Producer, Producer.id == Product.producer_id)
+        .where(Product.status == ProductStatus.PUBLISHED, Producer.status == ReviewStatus.VERIFIED,
+               *narrow)
+    )
+    if not stars:
+        certified = exists().where(Certificate.product_id == Product.id, *_valid(Certificate, today))
+        return products.where(certified).subquery("listed")
     later = aliased(Certificate)
     superseded = exists().where(
         later.product_id == Certificate.product_id, *_valid(later, today),
@@ -44,16 +58,9 @@ def listing(today: date | None = None, *narrow):
             and_(later.decision_date == Certificate.decision_date, later.id > Certificate.id)),
     )
     return (
-        select(
-            Product.id.label("product_id"), Product.slug, Certificate.stars,
-            Certificate.id.label("certificate_id"), Product.producer_id, Producer.village_id,
-            Product.group, Product.price, Product.created_at,
-        )
-        .select_from(Product)
-        .join(Producer, Producer.id == Product.producer_id)
+        products.add_columns(Certificate.stars, Certificate.id.label("certificate_id"))
         .join(Certificate, Certificate.product_id == Product.id)
-        .where(Product.status == ProductStatus.PUBLISHED, Producer.status == ReviewStatus.VERIFIED,
-               *_valid(Certificate, today), ~superseded, *narrow)
+        .where(*_valid(Certificate, today), ~superseded)
         .subquery("listed")
     )
 

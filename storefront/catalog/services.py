@@ -78,9 +78,14 @@ def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | 
 
 
 def featured(limit: int = FEATURED, today: date | None = None) -> list[Listed]:
-    """Return the products for the home page: highest stars first, then newest."""
-    filters = CatalogFilters(sort=Sort.STARS, per_page=limit)
-    rows = queries.page_rows(queries.listing(today), filters)
+    """Return the products for the home page: the newest 5★ ones, topped up by stars then newest."""
+    # Newest-first walks the created_at index and stops early; sorting by stars would rank
+    # every listed product, so the 5★ ones are asked for first.
+    listed = queries.listing(today)
+    rows = queries.page_rows(listed, CatalogFilters(stars=(5,), per_page=limit))
+    if len(rows) < limit:
+        rest = CatalogFilters(stars=(3, 4), sort=Sort.STARS, per_page=limit - len(rows))
+        rows += queries.page_rows(listed, rest)
     return [Listed(product, stars) for product, stars in rows]
 
 
@@ -98,7 +103,8 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
 
 def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
     """Return every village with its number of listed products, in alphabetical order."""
-    rows = [tuple(row) for row in queries.villages_with_counts(queries.listing(today))]
+    listed = queries.listing(today, stars=False)
+    rows = [tuple(row) for row in queries.villages_with_counts(listed)]
     return sorted(rows, key=lambda row: fold(row[0].display_name))
 
 
@@ -159,7 +165,7 @@ def village_outlets(village_id: int) -> list[Outlet]:
 
 def sitemap(today: date | None = None) -> dict[str, list]:
     """Return the slugs of every public page, by kind."""
-    listed = queries.listing(today)
+    listed = queries.listing(today, stars=False)
     producers = select(Producer.slug).where(Producer.status == ReviewStatus.VERIFIED) \
         .order_by(Producer.id)
     outlets = select(Outlet.slug).where(Outlet.active.is_(True)).order_by(Outlet.id)

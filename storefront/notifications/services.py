@@ -53,6 +53,11 @@ def _producer_addresses(producer) -> list[tuple[str, str]]:
     return sorted(addresses.items())
 
 
+def order_placed(order, access_token: str) -> None:
+    """Send the shopper the order's private link: the only way back to its codes for a guest."""
+    queue("order_placed", order.email, order.locale, order, access_token=access_token)
+
+
 def pickup_ready(pickup) -> None:
     order = pickup.order
     queue("pickup_ready", order.email, order.locale, order, pickup=pickup)

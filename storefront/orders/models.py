@@ -175,7 +175,7 @@ class OrderEvent(db.Model):
     from_status = db.Column(db.String(20))
     to_status = db.Column(db.String(20))
     actor_id = db.Column(db.Integer, db.ForeignKey("user.id"))
-    actor_label = db.Column(db.String(120), nullable=False)  # "system", "stripe", a user's e-mail
+    actor_label = db.Column(db.String(254), nullable=False)  # "system", "stripe", a user's e-mail
     note = db.Column(db.Text)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 

@@ -155,6 +155,7 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
     db.session.flush()
     pickup_codes = _set_codes(order, access_token)
     record(order, "placed", user or "guest", note=method.value)
+    notify.order_placed(order, access_token)
     if method == PaymentMethod.AT_PICKUP:
         notify.new_order(order)  # card orders tell outlets once they are paid
     return PlacedOrder(order, access_token, pickup_codes)

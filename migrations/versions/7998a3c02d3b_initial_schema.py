@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 131e4565ef69
+Revision ID: 7998a3c02d3b
 Revises: 
-Create Date: 2026-11-22 02:07:31.098164
+Create Date: 2026-11-22 02:11:09.217736
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '131e4565ef69'
+revision = '7998a3c02d3b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -342,7 +342,7 @@ def upgrade():
     sa.Column('from_status', sa.String(length=20), nullable=True),
     sa.Column('to_status', sa.String(length=20), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('actor_label', sa.String(length=120), nullable=False),
+    sa.Column('actor_label', sa.String(length=254), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_order_event_actor_id_user')),
