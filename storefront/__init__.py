@@ -4,7 +4,7 @@ import logging
 from flask import Flask, render_template
 
 from . import config as config_module
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(config_module.BASE_DIR / "translations"))
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
@@ -46,6 +47,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     register_template_helpers(app)
     _sqlite_pragmas(app)
+    from .catalog import counting
+
+    counting.watch(db.session)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

@@ -51,6 +51,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
 
+    # Flask-Caching: one SimpleCache per process, or Redis shared by every instance.
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_KEY_PREFIX = "ocop:"
+    CACHE_DEFAULT_TIMEOUT = 300
+    # How long catalogue counts (facets, totals, products per village) are kept; 0: never.
+    CATALOG_COUNT_CACHE_SECONDS = int(os.environ.get("CATALOG_COUNT_CACHE_SECONDS", "60"))
+
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
     MEDIA_URL = "/media/"
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -100,6 +108,7 @@ class TestingConfig(DevelopmentConfig):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"  # kept on, per app: every test starts with an empty cache
     MAIL_SEND_AFTER_COMMIT = False
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None

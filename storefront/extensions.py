@@ -1,5 +1,6 @@
 """Extensions, created unbound and attached in ``create_app``."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -23,3 +24,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+cache = Cache()  # SimpleCache per process, or Redis when REDIS_URL is set (see config)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..text import fold
 from . import queries
 from .filters import STAR_LEVELS, CatalogFilters
-from .models import GROUP_LABELS, ProductGroup
+from .models import GROUP_LABELS, ProductGroup, _in_locale as in_locale
 
 VILLAGE_CHOICES = 15  # Hanoi has ~1,350 craft villages: offer the busiest, link to the rest
 
@@ -67,17 +67,53 @@ def count(rows, filters: CatalogFilters) -> Tally:
     return result
 
 
-def build(tally: Tally, filters: CatalogFilters) -> Facets:
-    """Return the facet choices: every star level and group, the busiest villages and the chosen."""
+@dataclass
+class VillageCount:
+    """A village offered in the facet, with what it needs to be shown in either language."""
+
+    slug: str
+    name: str
+    name_en: str | None
+    count: int
+
+    @property
+    def display_name(self) -> str:
+        return in_locale(self.name, self.name_en)
+
+
+@dataclass
+class Counts:
+    """Everything a page counts under one filter set: plain values, so they can be cached."""
+
+    total: int = 0
+    stars: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
+    villages: list[VillageCount] = field(default_factory=list)  # the busiest and the chosen
+    more_villages: int = 0  # villages with matches that are not offered as choices
+
+
+def summarise(rows, filters: CatalogFilters) -> Counts:
+    """Return the total and facet counts of tally ``rows`` under ``filters``, with village names."""
+    tally = count(rows, filters)
     busiest = [slug for slug, n in tally.villages.most_common(VILLAGE_CHOICES) if n]
     offered = set(busiest) | set(filters.villages)
-    villages = sorted(queries.villages_named(offered),
-                      key=lambda v: (-tally.villages[v.slug], fold(v.display_name)))
-    return Facets(
-        villages=[Choice(v.slug, v.display_name, tally.villages[v.slug], v.slug in filters.villages)
-                  for v in villages],
-        stars=[Choice(s, str(s), tally.stars[s], s in filters.stars) for s in reversed(STAR_LEVELS)],
-        groups=[Choice(g.value, str(GROUP_LABELS[g]), tally.groups[g.value], g == filters.group)
-                for g in ProductGroup],
+    villages = [VillageCount(v.slug, v.name, v.name_en, tally.villages[v.slug])
+                for v in queries.villages_named(offered)] if offered else []
+    return Counts(
+        total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups), villages=villages,
         more_villages=sum(1 for slug, n in tally.villages.items() if n and slug not in offered),
+    )
+
+
+def build(counts: Counts, filters: CatalogFilters) -> Facets:
+    """Return the facet choices: every star level and group, the busiest villages and the chosen."""
+    villages = sorted(counts.villages, key=lambda v: (-v.count, fold(v.display_name)))
+    return Facets(
+        villages=[Choice(v.slug, v.display_name, v.count, v.slug in filters.villages)
+                  for v in villages],
+        stars=[Choice(s, str(s), counts.stars.get(s, 0), s in filters.stars)
+               for s in reversed(STAR_LEVELS)],
+        groups=[Choice(g.value, str(GROUP_LABELS[g]), counts.groups.get(g.value, 0),
+                       g == filters.group) for g in ProductGroup],
+        more_villages=counts.more_villages,
     )

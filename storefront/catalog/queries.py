@@ -148,13 +148,18 @@ def villages_named(slugs) -> list:
     return list(db.session.scalars(stmt))
 
 
-def villages_with_counts(listed) -> list:
-    """Return every village with its number of listed products."""
-    counts = (select(listed.c.village_id, func.count().label("n"))
-              .group_by(listed.c.village_id).subquery("counts"))
-    stmt = (select(Village, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.village_id == Village.id))
-    return db.session.execute(stmt).all()
+def products_per_village(listed) -> dict[int, int]:
+    """Count ``listed`` products per village id (villages without any are left out)."""
+    stmt = select(listed.c.village_id, func.count()).group_by(listed.c.village_id)
+    return dict(db.session.execute(stmt).all())
+
+
+def all_villages() -> list:
+    return list(db.session.scalars(select(Village)))
+
+
+def villages_by_id(ids) -> list:
+    return list(db.session.scalars(select(Village).where(Village.id.in_(list(ids)))))
 
 
 def listed_product(slug: str, today: date | None = None):

@@ -3,11 +3,13 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..text import fold
-from . import faceting, queries
+from ..timeutil import local_today
+from . import counting, faceting, queries
 from .filters import CatalogFilters, Sort
 from .models import Certificate, Outlet, PlaceType, Producer, Product, ReviewStatus, Village
 from .queries import EVERYTHING, Scope
@@ -68,12 +70,16 @@ class CataloguePage:
 def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | None = None,
            facets: bool = False, with_outlets: bool = False) -> CataloguePage:
     """Return one page of listed products matching ``filters``, with facet counts when asked."""
+    today = today or local_today()
     listed = queries.listing(today, *queries.narrowing(filters, scope))
     rows = queries.page_rows(listed, filters, with_outlets=with_outlets)
-    tally = faceting.count(queries.tally(listed), filters)
-    page = CataloguePage([Listed(product, stars) for product, stars in rows], tally.total, filters)
+    counts = counting.remembered(
+        ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words),
+         tuple(sorted(filters.villages)), filters.stars, filters.group),
+        lambda: faceting.summarise(queries.tally(listed), filters))
+    page = CataloguePage([Listed(product, stars) for product, stars in rows], counts.total, filters)
     if facets:
-        page.facets = faceting.build(tally, filters)
+        page.facets = faceting.build(counts, filters)
     return page
 
 
@@ -101,15 +107,31 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
     return Listed(product, certificate.stars, certificate)
 
 
+def village_counts(today: date | None = None) -> dict[int, int]:
+    """Return the number of listed products per village id (villages without any left out)."""
+    today = today or local_today()
+    return counting.remembered(
+        ("villages", today), lambda: queries.products_per_village(queries.listing(today, stars=False)))
+
+
 def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
     """Return every village with its number of listed products, in alphabetical order."""
-    listed = queries.listing(today, stars=False)
-    rows = [tuple(row) for row in queries.villages_with_counts(listed)]
+    counts = village_counts(today)
+    rows = [(village, counts.get(village.id, 0)) for village in queries.all_villages()]
     return sorted(rows, key=lambda row: fold(row[0].display_name))
 
 
 def busiest_villages(limit: int, today: date | None = None) -> list[tuple[Village, int]]:
-    """Return the villages with the most listed products (none without)."""
+    """Return the villages with the most listed products (none without), ties by name."""
+    today = today or local_today()
+    # The order depends on the language (ties go by the name shown), so it is kept per language.
+    ranked = counting.remembered(("busiest", today, limit, str(get_locale())),
+                                 lambda: [(v.id, n) for v, n in _busiest(limit, today)])
+    villages = {v.id: v for v in queries.villages_by_id(i for i, _ in ranked)}
+    return [(villages[i], n) for i, n in ranked if i in villages]
+
+
+def _busiest(limit: int, today: date) -> list[tuple[Village, int]]:
     rows = [row for row in village_directory(today) if row[1]]
     return sorted(rows, key=lambda row: -row[1])[:limit]
 
