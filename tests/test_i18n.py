@@ -88,7 +88,7 @@ def test_english_catalogue_is_up_to_date_with_the_sources(tmp_path):
     missing = [m.id for m in _real_entries(template)
                if (m.context, m.id if isinstance(m.id, str) else m.id[0]) not in known]
     assert not missing, ("strings marked in the sources but missing from the English catalogue "
-                         f"(run `make messages` and translate them):\n" + "\n".join(map(str, missing)))
+                         "(run `make messages` and translate them):\n" + "\n".join(map(str, missing)))
 
 
 def test_english_translations_keep_every_placeholder():

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..catalog.models import Producer, ReviewStatus, Village
 from ..extensions import db
-from ..text import slugify
+from ..slugs import unique_slug
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -89,20 +89,6 @@ def register_shopper(*, email: str, name: str, password: str, phone: str | None 
     user = new_user(email=email, name=name, password=password, phone=phone, locale=locale)
     db.session.commit()
     return user
-
-
-def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
-    """Return a slug for ``text`` unused in ``model``'s table: ``ten``, ``ten-2``, ``ten-3``..."""
-    base = slugify(text)
-    query = select(model.slug).where(model.slug.like(f"{base}%"))
-    if exclude_id is not None:
-        query = query.where(model.id != exclude_id)
-    taken = set(db.session.scalars(query))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def all_villages() -> list[Village]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
-from ..accounts.services import unique_slug
+from ..slugs import unique_slug
 from ..catalog.models import Outlet, PlaceType, Producer, Product, Village
 from ..catalog.search import refresh_search_text
 from ..effects import transaction

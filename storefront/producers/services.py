@@ -6,14 +6,14 @@ re-exported here so callers have one place to import the producer's use cases fr
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Outlet, Producer, Product, ProductStatus
 from ..catalog.search import search_text_for
 from ..effects import transaction
+from .. import slugs
 from ..extensions import db
-from ..text import slugify
 from .certificates import submit_certificate  # noqa: F401  (re-exported)
 from .errors import (  # noqa: F401  (re-exported)
     CertificateInvalid, InactiveOutlet, InvalidProductTransition, ProducerError, TooManyPhotos,
@@ -75,16 +75,7 @@ def active_outlets() -> list[Outlet]:
 
 def unique_slug(name: str, exclude_id: int | None = None) -> str:
     """Return a product slug made from ``name``, with ``-2``, ``-3`` ... appended when taken."""
-    base = slugify(name, max_length=SLUG_LENGTH)
-    query = select(Product.slug).where(or_(Product.slug == base, Product.slug.like(f"{base}-%")))
-    if exclude_id is not None:
-        query = query.where(Product.id != exclude_id)
-    taken = set(db.session.scalars(query))
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return slugs.unique_slug(Product, name, exclude_id, max_length=SLUG_LENGTH)
 
 
 def _outlets(ids: list[int]) -> list[Outlet]:
