@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..timeutil import local_today
@@ -112,6 +112,11 @@ def _order(columns, sort: Sort) -> tuple:
     }[sort]
 
 
+def _with_producer_and_village():
+    """Load each product's producer and village in the same statement (one row each, never null)."""
+    return joinedload(Product.producer, innerjoin=True).joinedload(Producer.village, innerjoin=True)
+
+
 def page_rows(listed, filters: CatalogFilters, *, with_outlets: bool = False) -> list:
     """Return one page of (Product, stars) rows, with producer, village and photos loaded."""
     page = (
@@ -121,8 +126,7 @@ def page_rows(listed, filters: CatalogFilters, *, with_outlets: bool = False) ->
         .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
         .subquery("page")
     )
-    options = [selectinload(Product.producer).selectinload(Producer.village),
-               selectinload(Product.photos)]
+    options = [_with_producer_and_village(), selectinload(Product.photos)]
     if with_outlets:
         options.append(selectinload(Product.outlets.and_(Outlet.active.is_(True))))
     stmt = (select(Product, page.c.stars).join(page, page.c.product_id == Product.id)
@@ -169,8 +173,7 @@ def listed_product(slug: str, today: date | None = None):
         select(Product, Certificate)
         .join(listed, listed.c.product_id == Product.id)
         .join(Certificate, Certificate.id == listed.c.certificate_id)
-        .options(selectinload(Product.producer).selectinload(Producer.village),
-                 selectinload(Product.photos),
+        .options(_with_producer_and_village(), selectinload(Product.photos),
                  selectinload(Product.outlets.and_(Outlet.active.is_(True))))
     )
     return db.session.execute(stmt).first()

@@ -133,6 +133,10 @@ def _review_first_pending(admin, card_heading: str, row_text: str, what: str):
 
 def _filter_catalogue(shopper, village: str, stars: int | None, button: str = "Lọc"):
     page = shopper.page
+    drawer = page.get_by_role("button", name=re.compile(r"^(Bộ lọc|Filters)$"))
+    if drawer.is_visible():  # phones keep the filters in a drawer
+        drawer.click()
+        expect(page.locator("#catalog-filters")).to_be_visible()
     page.get_by_role("checkbox", name=starting(village)).check()
     if stars:
         page.get_by_role("checkbox", name=re.compile(rf"^{stars} (sao|stars?)\b")).check()
