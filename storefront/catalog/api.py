@@ -26,7 +26,7 @@ def not_in_catalog(error):
 @bp.get("/products")
 def products():
     filters = CatalogFilters.from_args(request.args)
-    result = services.browse(filters, with_outlets=True)
+    result = services.browse(filters, detail=True)
     return jsonify(items=[product_json(item) for item in result.items], page=result.page,
                    per_page=result.per_page, total=result.total, pages=result.pages)
 

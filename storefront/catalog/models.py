@@ -103,8 +103,10 @@ STAR_SCORE_RANGES = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
 
 def _in_locale(vi: str | None, en: str | None) -> str:
     """Return the English text for English readers when there is one, else the Vietnamese."""
+    if not en:  # most names have no English: skip looking up the language
+        return vi or ""
     locale = get_locale()
-    if en and locale is not None and locale.language == "en":
+    if locale is not None and locale.language == "en":
         return en
     return vi or ""
 

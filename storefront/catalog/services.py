@@ -11,7 +11,9 @@ from ..text import fold
 from ..timeutil import local_today
 from . import counting, faceting, queries
 from .filters import CatalogFilters, Sort
-from .models import Certificate, Outlet, PlaceType, Producer, Product, ReviewStatus, Village
+from .models import (
+    Certificate, Outlet, Photo, PlaceType, Producer, Product, ReviewStatus, Village,
+)
 from .queries import EVERYTHING, Scope
 
 FEATURED = 8
@@ -21,6 +23,9 @@ class NotInCatalog(LookupError):
     """The page asked for is not public: unknown, unlisted, unverified or inactive."""
 
 
+_UNSET = object()
+
+
 @dataclass
 class Listed:
     """A listed product with the star level of the certificate that lists it."""
@@ -28,13 +33,17 @@ class Listed:
     product: Product
     stars: int
     certificate: Certificate | None = None
+    # The first photo when the page loaded only that one (cards show no other).
+    cover: Photo | None | object = _UNSET
 
     @property
     def sold_out(self) -> bool:
         return self.product.stock <= 0
 
     @property
-    def first_photo(self):
+    def first_photo(self) -> Photo | None:
+        if self.cover is not _UNSET:
+            return self.cover
         return self.product.photos[0] if self.product.photos else None
 
     @property
@@ -68,31 +77,37 @@ class CataloguePage:
 
 
 def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | None = None,
-           facets: bool = False, with_outlets: bool = False) -> CataloguePage:
-    """Return one page of listed products matching ``filters``, with facet counts when asked."""
+           facets: bool = False, detail: bool = False) -> CataloguePage:
+    """Return one page of listed products matching ``filters``, with facet counts when asked.
+
+    ``detail`` loads every photo and the active outlets of each product (the JSON API).
+    """
     today = today or local_today()
-    listed = queries.listing(today, *queries.narrowing(filters, scope))
-    rows = queries.page_rows(listed, filters, with_outlets=with_outlets)
+    rows = queries.page_rows(filters, scope, today, detail=detail)
     counts = counting.remembered(
         ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words),
          tuple(sorted(filters.villages)), filters.stars, filters.group),
-        lambda: faceting.summarise(queries.tally(listed), filters))
-    page = CataloguePage([Listed(product, stars) for product, stars in rows], counts.total, filters)
+        lambda: faceting.summarise(queries.tally(filters, scope, today), filters))
+    page = CataloguePage(_listed(rows), counts.total, filters)
     if facets:
         page.facets = faceting.build(counts, filters)
     return page
+
+
+def _listed(rows) -> list[Listed]:
+    return [Listed(product, stars, cover=cover) for product, stars, cover in rows]
 
 
 def featured(limit: int = FEATURED, today: date | None = None) -> list[Listed]:
     """Return the products for the home page: the newest 5★ ones, topped up by stars then newest."""
     # Newest-first walks the created_at index and stops early; sorting by stars would rank
     # every listed product, so the 5★ ones are asked for first.
-    listed = queries.listing(today)
-    rows = queries.page_rows(listed, CatalogFilters(stars=(5,), per_page=limit))
+    today = today or local_today()
+    rows = queries.page_rows(CatalogFilters(stars=(5,), per_page=limit), EVERYTHING, today)
     if len(rows) < limit:
         rest = CatalogFilters(stars=(3, 4), sort=Sort.STARS, per_page=limit - len(rows))
-        rows += queries.page_rows(listed, rest)
-    return [Listed(product, stars) for product, stars in rows]
+        rows += queries.page_rows(rest, EVERYTHING, today)
+    return _listed(rows)
 
 
 def product_detail(slug: str, today: date | None = None) -> Listed:
