@@ -10,11 +10,14 @@ producer, village or outlet starts a new generation of keys, so the process that
 every process sharing Redis) counts afresh at once. Other processes with their own SimpleCache
 may show counts up to ``CATALOG_COUNT_CACHE_SECONDS`` old; the products listed are always fresh.
 """
+import contextlib
 import hashlib
+import logging
 import secrets
 from itertools import chain
 
 from flask import current_app, has_app_context
+from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 
 from ..extensions import cache
@@ -26,6 +29,8 @@ _GENERATION_SECONDS = 24 * 3600  # a lost generation only means counting afresh 
 _STALE = "catalog_counts_stale"  # session.info flag: a flush changed what is counted
 _COUNTED = (Product, Certificate, Producer, Village, Outlet)
 _UNCOUNTED_PRODUCT_FIELDS = frozenset({"stock", "updated_at"})  # orders change these all day
+_CACHE_DOWN = (RedisError, OSError)  # the counts are only an optimisation: never fail a page for them
+log = logging.getLogger(__name__)
 
 
 def remembered(key: tuple, compute):
@@ -34,11 +39,16 @@ def remembered(key: tuple, compute):
     if not seconds:
         return compute()
     digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    full_key = f"{_PREFIX}:{_generation()}:{digest}"
-    found = cache.get(full_key)
+    try:
+        full_key = f"{_PREFIX}:{_generation()}:{digest}"
+        found = cache.get(full_key)
+    except _CACHE_DOWN:
+        log.warning("Cache unreachable: counting the catalogue afresh", exc_info=True)
+        return compute()
     if found is None:
         found = compute()
-        cache.set(full_key, found, timeout=seconds)
+        with contextlib.suppress(*_CACHE_DOWN):
+            cache.set(full_key, found, timeout=seconds)
     return found
 
 
@@ -88,4 +98,7 @@ def _note_changes(session, _flush_context) -> None:
 def _forget_if_changed(session) -> None:
     if session.info.pop(_STALE, False) and has_app_context() \
             and cache in current_app.extensions.get("cache", {}):
-        forget()
+        try:
+            forget()
+        except _CACHE_DOWN:  # the commit has happened: it must not look failed
+            log.warning("Cache unreachable: counts may lag until they expire", exc_info=True)

@@ -75,10 +75,21 @@ class VillageCount:
     name: str
     name_en: str | None
     count: int
+    folded: str = ""  # the names folded once, when counted, for sorting
+    folded_en: str = ""
 
     @property
     def display_name(self) -> str:
         return in_locale(self.name, self.name_en)
+
+    def sort_key(self) -> tuple:
+        """Busiest first, then by the name shown, accents ignored."""
+        return -self.count, in_locale(self.folded, self.folded_en)
+
+    @classmethod
+    def of(cls, village, count: int) -> "VillageCount":
+        return cls(village.slug, village.name, village.name_en, count,
+                   fold(village.name), fold(village.name_en or ""))
 
 
 @dataclass
@@ -97,7 +108,7 @@ def summarise(rows, filters: CatalogFilters) -> Counts:
     tally = count(rows, filters)
     busiest = [slug for slug, n in tally.villages.most_common(VILLAGE_CHOICES) if n]
     offered = set(busiest) | set(filters.villages)
-    villages = [VillageCount(v.slug, v.name, v.name_en, tally.villages[v.slug])
+    villages = [VillageCount.of(v, tally.villages[v.slug])
                 for v in queries.villages_named(offered)] if offered else []
     return Counts(
         total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups), villages=villages,
@@ -107,7 +118,7 @@ def summarise(rows, filters: CatalogFilters) -> Counts:
 
 def build(counts: Counts, filters: CatalogFilters) -> Facets:
     """Return the facet choices: every star level and group, the busiest villages and the chosen."""
-    villages = sorted(counts.villages, key=lambda v: (-v.count, fold(v.display_name)))
+    villages = sorted(counts.villages, key=VillageCount.sort_key)
     return Facets(
         villages=[Choice(v.slug, v.display_name, v.count, v.slug in filters.villages)
                   for v in villages],

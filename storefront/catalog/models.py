@@ -254,6 +254,7 @@ class Product(db.Model):
     )
 
     __table_args__ = (
+        db.Index("ix_product_price", "price", "id"),  # sort by price and stop after one page
         db.CheckConstraint("price >= 0", name="price_not_negative"),
         db.CheckConstraint("stock >= 0", name="stock_not_negative"),
         db.CheckConstraint("status in ('draft', 'published', 'archived')", name="status_known"),

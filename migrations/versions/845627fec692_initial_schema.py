@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7998a3c02d3b
+Revision ID: 845627fec692
 Revises: 
-Create Date: 2026-11-22 02:11:09.217736
+Create Date: 2026-11-22 03:11:18.932470
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7998a3c02d3b'
+revision = '845627fec692'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -106,6 +106,7 @@ def upgrade():
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_product_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_group'), ['group'], unique=False)
+        batch_op.create_index('ix_product_price', ['price', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_producer_id'), ['producer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_status'), ['status'], unique=False)
 
@@ -411,6 +412,7 @@ def downgrade():
     with op.batch_alter_table('product', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_status'))
         batch_op.drop_index(batch_op.f('ix_product_producer_id'))
+        batch_op.drop_index('ix_product_price')
         batch_op.drop_index(batch_op.f('ix_product_group'))
         batch_op.drop_index(batch_op.f('ix_product_created_at'))
 
