@@ -16,7 +16,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
-        raise config_module.ConfigError("SECRET_KEY must be set in the environment for production")
+        raise config_module.ConfigError(config_module._NO_SECRET)
     profile.validate()
     config_module.INSTANCE_DIR.mkdir(exist_ok=True)
     register_extensions(app)

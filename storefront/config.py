@@ -20,6 +20,10 @@ def database_url(raw: str | None, default: str) -> str:
     return url
 
 
+_NO_SECRET = ("SECRET_KEY must be set in the environment for production (APP_ENV=production is the "
+              "default). For local work run `export APP_ENV=development` or use `make run`.")
+
+
 class ConfigError(RuntimeError):
     """The environment lacks a setting the chosen profile needs."""
 
@@ -88,7 +92,7 @@ class Config:
     def validate(cls) -> None:
         """Refuse to run without the secrets production needs."""
         if not cls.SECRET_KEY:
-            raise ConfigError("SECRET_KEY must be set in the environment for production")
+            raise ConfigError(_NO_SECRET)
 
 
 class DevelopmentConfig(Config):
