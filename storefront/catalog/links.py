@@ -8,5 +8,10 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def media_url(key: str, external: bool = False) -> str:
-    """Return the address of a stored photo rendition."""
-    return absolute_url("site.media", key=key) if external else url_for("site.media", key=key)
+    """Return the address of a stored file, as the configured storage serves it."""
+    from ..storage import get_storage
+
+    url = get_storage().url(key)
+    if external and url.startswith("/"):
+        return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + url
+    return url
