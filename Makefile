@@ -37,6 +37,7 @@ messages: | $(BIN)/python
 	else \
 		$(BIN)/pybabel init -i translations/messages.pot -d translations -l en --no-wrap; \
 	fi
+	$(BIN)/python -m tools.apply_pending
 	$(MAKE) translations
 
 # npm dev tools for the browser checks (axe-core, vnu-jar); skipped quietly where npm is absent.

@@ -82,9 +82,11 @@ def register_blueprints(app: Flask) -> None:
     from .outlets.views import bp as outlet_dashboard_bp
     from .payments.views import bp as payments_bp
     from .producers.views import bp as producer_dashboard_bp
-    from .site import bp as site_bp
+    from .health import bp as health_bp
+    from .language import bp as language_bp
+    from .media import bp as media_bp
 
-    for blueprint in (site_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
+    for blueprint in (health_bp, language_bp, media_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
                       outlet_dashboard_bp, admin_bp, cart_bp, checkout_bp, orders_bp, payments_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(payments_bp)  # Stripe signs its webhooks instead

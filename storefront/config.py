@@ -88,6 +88,11 @@ class Config:
 
     SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
+    # argon2id cost: argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, 64 MiB, p=4).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65536
+    PASSWORD_HASH_PARALLELISM = 4
+
     @classmethod
     def validate(cls) -> None:
         """Refuse to run without the secrets production needs."""
@@ -116,6 +121,10 @@ class TestingConfig(DevelopmentConfig):
     MAIL_SEND_AFTER_COMMIT = False
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
+    # The cheapest argon2id: a strong hash costs ~0.5 s here, and tests hash hundreds of passwords.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 8
+    PASSWORD_HASH_PARALLELISM = 1
 
 
 PROFILES = {

@@ -43,7 +43,7 @@ def check_key(key: str) -> str:
 
 
 class LocalStorage:
-    """Files under a directory on local disk, served by ``site.media`` at ``/media/<key>``."""
+    """Files under a directory on local disk, served by ``media.media`` at ``/media/<key>``."""
 
     def __init__(self, root: str | Path, base_url: str = "/media/"):
         self.root = Path(root)

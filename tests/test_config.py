@@ -35,3 +35,24 @@ def test_session_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["REMEMBER_COOKIE_DURATION"] <= 30 * 24 * 3600
+
+
+def test_production_hashes_passwords_at_full_argon2_cost_and_tests_cheaply():
+    from argon2 import PasswordHasher
+
+    from storefront.config import TestingConfig
+
+    strong = PasswordHasher()  # argon2-cffi's defaults: RFC 9106 low-memory profile
+    assert (Config.PASSWORD_HASH_TIME_COST, Config.PASSWORD_HASH_MEMORY_KIB,
+            Config.PASSWORD_HASH_PARALLELISM) == (strong.time_cost, strong.memory_cost,
+                                                  strong.parallelism)
+    assert Config.PASSWORD_HASH_MEMORY_KIB >= 65536 and Config.PASSWORD_HASH_TIME_COST >= 3
+    assert TestingConfig.PASSWORD_HASH_MEMORY_KIB < Config.PASSWORD_HASH_MEMORY_KIB
+
+
+def test_a_password_hash_carries_the_configured_cost(app):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    assert user.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert user.check_password("correct horse battery staple")

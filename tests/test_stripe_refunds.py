@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from storefront.effects import transaction
+from storefront.unit_of_work import transaction
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as orders

@@ -2,14 +2,11 @@
 import enum
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 
 from ..extensions import db
 from ..timeutil import utcnow
-
-_hasher = PasswordHasher()
+from .passwords import hash_password, needs_rehash, verify_password
 
 
 class Role(enum.StrEnum):
@@ -52,16 +49,13 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = hash_password(password)
         self.session_token = secrets.token_urlsafe(32)
 
     def check_password(self, password: str) -> bool:
-        try:
-            ok = _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
-        if ok and _hasher.check_needs_rehash(self.password_hash):
-            self.password_hash = _hasher.hash(password)
+        ok = verify_password(self.password_hash, password)
+        if ok and needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
         return ok
 
     def get_id(self) -> str:

@@ -1,8 +1,6 @@
 """Account use cases: register, authenticate, load."""
 import re
-import secrets
 
-from argon2 import PasswordHasher
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,11 +8,10 @@ from ..catalog.models import Producer, ReviewStatus, Village
 from ..extensions import db
 from ..slugs import unique_slug
 from .models import Role, User
+from .passwords import spend_a_verify
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verified against when the e-mail is unknown, so both failures take as long.
-_DUMMY_HASH = PasswordHasher().hash(secrets.token_urlsafe(16))
 
 
 class AccountError(Exception):
@@ -116,14 +113,6 @@ def register_producer(*, email: str, name: str, password: str, phone: str | None
     return user
 
 
-def _spend_a_verify(password: str | None) -> None:
-    """Verify against a dummy hash, so an unknown e-mail is not told apart by timing."""
-    try:
-        PasswordHasher().verify(_DUMMY_HASH, password or "")
-    except Exception:  # noqa: BLE001 — the outcome is irrelevant, only the time spent
-        pass
-
-
 def authenticate(email: str, password: str) -> User:
     """Return the active user with these credentials.
 
@@ -131,7 +120,7 @@ def authenticate(email: str, password: str) -> User:
     """
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
-        _spend_a_verify(password)
+        spend_a_verify(password)
         raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
     if not user.check_password(password or ""):
         raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))

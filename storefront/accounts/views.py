@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter, login_manager
 from ..i18n import current_language
-from ..site import safe_next
+from ..redirects import safe_next
 from . import services
 from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, ProducerRegisterForm, RegisterForm
 from .models import Role

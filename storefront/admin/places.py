@@ -9,7 +9,7 @@ from ..accounts.models import User
 from ..slugs import unique_slug
 from ..catalog.models import Outlet, PlaceType, Producer, Product, Village
 from ..catalog.search import refresh_search_text
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from .services import AdminError, require_admin
 

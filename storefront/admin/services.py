@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..catalog.models import STAR_SCORE_RANGES, Certificate, Producer, Product, ReviewStatus
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..timeutil import local_today, utcnow
 

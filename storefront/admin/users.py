@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import Role, User
 from ..accounts.services import AccountError, WeakPassword, new_user
 from ..catalog.models import Outlet
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from .services import AdminError, require_admin
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, has_request_context, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 
-from ..site import safe_next
+from ..redirects import safe_next
 from . import services
 from .forms import AddToCartForm, CartLineForm, UpdateQuantityForm
 

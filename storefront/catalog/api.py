@@ -49,8 +49,8 @@ def product_json(item: services.Listed) -> dict:
         "village": {"slug": village.slug, "name": village.name, "name_en": village.name_en},
         "producer": {"slug": producer.slug, "name": producer.name},
         "photos": [
-            {"small": absolute_url("site.media", key=photo.small_key),
-             "large": absolute_url("site.media", key=photo.large_key),
+            {"small": absolute_url("media.media", key=photo.small_key),
+             "large": absolute_url("media.media", key=photo.large_key),
              "alt": photo.alt_vi or product.name_vi}
             for photo in product.photos
         ],

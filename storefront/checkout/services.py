@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..cart.services import CartLine, total
 from ..catalog.models import Outlet
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..orders import placement
 from ..orders.models import Order, PaymentMethod

@@ -15,7 +15,7 @@ from ..catalog.models import (
     Certificate, IssuingLevel, Outlet, Photo, Producer, Product, ProductStatus, ReviewStatus, Village,
 )
 from ..catalog.search import search_text_for
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..text import slugify
 from ..timeutil import add_months, local_today, utcnow

@@ -3,7 +3,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from ..accounts.models import Role, User
-from ..effects import on_commit
+from ..unit_of_work import on_commit
 from ..extensions import db
 from .models import OutboxMessage
 

@@ -17,7 +17,7 @@ from ..catalog import stock
 from ..catalog.models import Outlet, Product
 from ..catalog.stock import OutOfStock
 from ..checkout import routing
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..notifications import services as notify
 from ..payments.refunds import plan_refund

@@ -11,7 +11,7 @@ import stripe
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..orders.models import Order, PaymentStatus
 from ..timeutil import utcnow
 

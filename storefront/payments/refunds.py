@@ -1,5 +1,5 @@
 """Refunds: decided inside a transaction, sent to Stripe after it commits."""
-from ..effects import on_commit
+from ..unit_of_work import on_commit
 from ..extensions import db
 from ..orders.models import PaymentStatus
 from .models import Refund

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..notifications import services as notify
 from ..orders import services as orders

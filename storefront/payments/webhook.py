@@ -4,7 +4,7 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..timeutil import utcnow
 from . import services

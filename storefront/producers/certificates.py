@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import format_date, gettext as _
 
 from ..catalog.models import STAR_SCORE_RANGES, Certificate, IssuingLevel, Product, ReviewStatus
-from ..effects import transaction
+from ..unit_of_work import transaction
 from ..extensions import db
 from ..images import ImageRejected, NotAnImage, make_scan
 from ..storage import Storage, get_storage, new_key

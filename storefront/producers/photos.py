@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..catalog.models import Photo, Product
-from ..effects import on_commit, transaction
+from ..unit_of_work import on_commit, transaction
 from ..extensions import db
 from ..images import make_renditions
 from ..storage import Storage, get_storage, new_key

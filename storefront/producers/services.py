@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Outlet, Producer, Product, ProductStatus
 from ..catalog.search import search_text_for
-from ..effects import transaction
+from ..unit_of_work import transaction
 from .. import slugs
 from ..extensions import db
 from .certificates import submit_certificate  # noqa: F401  (re-exported)
