@@ -40,7 +40,8 @@ messages: | $(BIN)/python
 	$(BIN)/python -m tools.apply_pending
 	$(MAKE) translations
 
-# npm dev tools for the browser checks (axe-core, vnu-jar); skipped quietly where npm is absent.
+# npm dev tools for the browser checks (axe-core, vnu-jar, Lighthouse 12.2.3 for tests/browser/test_lighthouse.py);
+# skipped quietly where npm is absent.
 # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the system's java is used.
 devtools: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -53,17 +54,24 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	APP_ENV=development $(BIN)/flask db upgrade
 	APP_ENV=development $(BIN)/flask seed-demo --if-empty
+	@# One worker beside the web server (mail, refunds, the periodic jobs); Ctrl-C stops both.
+	@APP_ENV=development $(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set; the browser
+# Whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set, then the two-instance
+# test (marked `instances`: gunicorn A and B, a worker, PostgreSQL, Redis, S3); the browser
 # tests (marked `browser`) run once, at the end, when /usr/bin/chromium exists (REQUIRE_BROWSER=1
 # makes a missing browser or tool a failure instead of a skip).
 test: setup-test devtools
-	$(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser and not instances" $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-		TEST_BACKEND=postgresql $(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser" $(PYTEST_ARGS); \
+		TEST_BACKEND=postgresql $(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser and not instances" $(PYTEST_ARGS); \
 	fi
+	@echo "== two instances side by side (skipped without PostgreSQL and redis-server, except in CI)"
+	@$(BIN)/python -m pytest -p no:cacheprovider -m instances tests/test_two_instances.py $(PYTEST_ARGS) \
+		|| [ $$? -eq 5 ]  # 5: PYTEST_ARGS selected none of it
 	$(MAKE) browser-test
 
 browser-test: setup-test devtools

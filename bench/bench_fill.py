@@ -1,8 +1,10 @@
 """Fill a fresh database with a Hanoi-sized catalogue, fast: Core inserts of plain dicts in batches.
 
-1,350 villages, 120 outlets, 3,000 verified producers and 30,000 listed products, each with a
-verified certificate, one photo row (pointing at a few shared WebP files) and 1–3 outlets.
-Ids are assigned here so rows can refer to each other without reading anything back.
+For 30,000 products (the default): 1,350 villages, 120 outlets, 3,000 verified producers and
+30,000 listed products, each with a verified certificate, one photo row (pointing at a few shared
+WebP files) and 1–3 outlets; other sizes scale every count in proportion (300,000 products:
+13,500 villages, 1,200 outlets, 30,000 producers). Ids are assigned here so rows can refer to
+each other without reading anything back.
 """
 import random
 from dataclasses import dataclass, field
@@ -22,7 +24,8 @@ from storefront.storage import LocalStorage
 from storefront.text import slugify
 from storefront.timeutil import local_today, utcnow
 
-VILLAGES, OUTLETS, PRODUCERS, PRODUCTS = 1_350, 120, 3_000, 30_000
+PRODUCTS = 30_000  # the default size; villages, outlets and producers scale with it
+PER_30_000 = {"villages": 1_350, "outlets": 120, "producers": 3_000}
 PHOTO_FILES = 6
 BATCH = 5_000
 
@@ -62,6 +65,7 @@ class Filled:
 
     village_slugs: list[str] = field(default_factory=list)
     product_slug: str = ""
+    producer_slug: str = ""
 
 
 def create_schema() -> None:
@@ -69,40 +73,67 @@ def create_schema() -> None:
     db.create_all()
 
 
-def is_filled() -> bool:
+@dataclass(frozen=True)
+class Size:
+    products: int = PRODUCTS
+
+    def __getattr__(self, name):
+        if name not in PER_30_000:
+            raise AttributeError(name)
+        return max(1, PER_30_000[name] * self.products // PRODUCTS)
+
+
+def is_filled(products: int = PRODUCTS) -> bool:
     """Tell whether the database already holds the full catalogue (for ``--reuse``)."""
     try:
-        return db.session.scalar(select(func.count(Product.id))) == PRODUCTS
+        return db.session.scalar(select(func.count(Product.id))) == products
     except Exception:  # noqa: BLE001 — no table yet means not filled
         db.session.rollback()
         return False
 
 
+def bring_derived_in_step() -> bool:
+    """Rebuild what the app derives from the filled rows (the listing table), when the app has it.
+
+    The fill writes plain Core inserts, which no ORM hook sees; a database in service gets the
+    same rows from ``flask catalog rebuild-listing``. Return whether anything was rebuilt.
+    """
+    try:
+        from storefront.catalog.listing_table import rebuild_if_out_of_step
+    except ImportError:  # an older tree without a listing table
+        return False
+    return rebuild_if_out_of_step()
+
+
 def describe() -> Filled:
-    """Return the two villages with most products and the newest product's slug."""
+    """Return the two villages with most products, the newest product's slug and its producer's."""
     per_village = (select(Village.slug, func.count(Product.id).label("n"))
                    .join(Producer, Producer.village_id == Village.id)
                    .join(Product, Product.producer_id == Producer.id)
                    .group_by(Village.slug).order_by(text("n DESC"), Village.slug).limit(2))
-    newest = select(Product.slug).order_by(Product.created_at.desc(), Product.id.desc()).limit(1)
+    newest = (select(Product.slug, Producer.slug).join(Producer, Producer.id == Product.producer_id)
+              .order_by(Product.created_at.desc(), Product.id.desc()).limit(1))
+    product_slug, producer_slug = db.session.execute(newest).one()
     return Filled(village_slugs=list(db.session.scalars(per_village)),
-                  product_slug=db.session.scalar(newest))
+                  product_slug=product_slug, producer_slug=producer_slug)
 
 
-def fill(media_root: str, seed: int = 2026) -> None:
+def fill(media_root: str, seed: int = 2026, products: int = PRODUCTS) -> None:
     """Insert the whole catalogue; write the shared photo files under ``media_root``."""
     rng = random.Random(seed)
     now, today = utcnow(), local_today()
+    size = Size(products)
     photos = _photo_files(LocalStorage(media_root))
-    villages = _villages(rng)
-    producers = _producers(rng, villages, now)
-    products = _products(rng, producers, villages, now)
+    villages = _villages(rng, size)
+    producers = _producers(rng, villages, now, size)
+    products = _products(rng, producers, villages, now, size)
     with db.engine.begin() as conn:
-        for table, rows in ((Village.__table__, villages), (Outlet.__table__, _outlets(rng, villages)),
+        for table, rows in ((Village.__table__, villages),
+                            (Outlet.__table__, _outlets(rng, villages, size)),
                             (Producer.__table__, producers), (Product.__table__, products),
                             (Certificate.__table__, _certificates(rng, products, today, now)),
                             (Photo.__table__, _photos(products, photos, now)),
-                            (product_outlets, _carried(rng, products))):
+                            (product_outlets, _carried(rng, products, size))):
             for start in range(0, len(rows), BATCH):
                 conn.execute(insert(table), rows[start:start + BATCH])
         if conn.dialect.name == "postgresql":
@@ -127,9 +158,9 @@ def _photo_files(storage: LocalStorage) -> list[dict]:
     return files
 
 
-def _villages(rng) -> list[dict]:
+def _villages(rng, size) -> list[dict]:
     rows = []
-    for i in range(1, VILLAGES + 1):
+    for i in range(1, size.villages + 1):
         name = f"{rng.choice(FIRST)} {rng.choice(SECOND)}"
         rows.append({"id": i, "slug": f"{slugify(name)}-{i}", "name": name, "name_en": None,
                      "commune": f"xã {name}", "district": rng.choice(DISTRICTS),
@@ -138,9 +169,9 @@ def _villages(rng) -> list[dict]:
     return rows
 
 
-def _outlets(rng, villages) -> list[dict]:
+def _outlets(rng, villages, size) -> list[dict]:
     rows = []
-    for i in range(1, OUTLETS + 1):
+    for i in range(1, size.outlets + 1):
         place = PLACE_TYPES[i % len(PLACE_TYPES)]
         village = rng.choice(villages) if place == "craft_village" else None
         rows.append({"id": i, "slug": f"diem-ban-ocop-{i}", "name": f"Điểm bán OCOP số {i}",
@@ -152,10 +183,10 @@ def _outlets(rng, villages) -> list[dict]:
     return rows
 
 
-def _producers(rng, villages, now) -> list[dict]:
+def _producers(rng, villages, now, size) -> list[dict]:
     rows = []
-    for i in range(1, PRODUCERS + 1):
-        village = villages[(i - 1) % VILLAGES] if i <= VILLAGES else rng.choice(villages)
+    for i in range(1, size.producers + 1):
+        village = villages[(i - 1) % size.villages] if i <= size.villages else rng.choice(villages)
         kind = KINDS[i % 3]
         prefix = {"cooperative": "HTX", "enterprise": "Công ty", "household": "Hộ sản xuất"}[kind]
         name = f"{prefix} {village['name']} {i}"
@@ -166,10 +197,10 @@ def _producers(rng, villages, now) -> list[dict]:
     return rows
 
 
-def _products(rng, producers, villages, now) -> list[dict]:
+def _products(rng, producers, villages, now, size) -> list[dict]:
     rows = []
-    for i in range(1, PRODUCTS + 1):
-        producer = producers[(i - 1) % PRODUCERS]
+    for i in range(1, size.products + 1):
+        producer = producers[(i - 1) % size.producers]
         village = villages[producer["village_id"] - 1]
         group, base_vi, base_en, unit = rng.choice(GOODS)
         name_vi, name_en = f"{base_vi} {village['name']}", f"{base_en} from {village['name']}"
@@ -205,10 +236,10 @@ def _photos(products, files, now) -> list[dict]:
              "created_at": now, **files[p["id"] % len(files)]} for p in products]
 
 
-def _carried(rng, products) -> list[dict]:
+def _carried(rng, products, size) -> list[dict]:
     rows = []
     for product in products:
-        for outlet_id in rng.sample(range(1, OUTLETS + 1), rng.randint(1, 3)):
+        for outlet_id in rng.sample(range(1, size.outlets + 1), rng.randint(1, 3)):
             rows.append({"product_id": product["id"], "outlet_id": outlet_id})
     return rows
 

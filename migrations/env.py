@@ -51,6 +51,11 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """Leave out the SQLite FTS5 search table and its shadow tables (made by DDL, not models)."""
+    return not (type_ == "table" and (name or "").startswith("catalog_listing_search"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -93,6 +98,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

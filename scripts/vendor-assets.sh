@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Refresh the vendored Bootstrap 5 from the npm registry (never a CDN): `make vendor`.
+# Refresh the vendored Bootstrap 5 and jsQR from the npm registry (never a CDN): `make vendor`.
 #   static/vendor/bootstrap/{bootstrap.min.css,bootstrap.bundle.min.js,LICENSE}
+#   static/vendor/jsqr/{jsQR.js,LICENSE,VERSION}
 # Source-map comments are stripped: the maps are not vendored, and browsers would ask for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +27,14 @@ if grep -q "sourceMappingURL" "$DEST"/bootstrap.min.css "$DEST"/bootstrap.bundle
   exit 1
 fi
 echo "Bootstrap $(node -p "require('$PKG/package.json').version" 2>/dev/null || echo "$VERSION") vendored in $DEST"
+
+# jsQR: the outlet counter's QR decoder (static/vendor/jsqr/), fetched only when a scan starts.
+JSQR_VERSION="${JSQR_VERSION:-1.4.0}"
+JSQR_DEST=static/vendor/jsqr
+(cd "$WORK" && npm pack --silent "jsqr@${JSQR_VERSION}" >/dev/null)
+mkdir -p "$WORK/jsqr" "$JSQR_DEST"
+tar -xzf "$WORK"/jsqr-*.tgz -C "$WORK/jsqr"
+strip_maps "$WORK/jsqr/package/dist/jsQR.js" "$JSQR_DEST/jsQR.js"
+cp "$WORK/jsqr/package/LICENSE" "$JSQR_DEST/LICENSE"
+echo "jsQR ${JSQR_VERSION} (npm: jsqr), dist/jsQR.js. Apache-2.0, https://github.com/cozmo/jsQR" > "$JSQR_DEST/VERSION"
+echo "jsQR ${JSQR_VERSION} vendored in $JSQR_DEST"

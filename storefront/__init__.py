@@ -4,7 +4,7 @@ import logging
 from flask import Flask, render_template
 
 from . import config as config_module
-from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -19,12 +19,38 @@ def create_app(config: type | dict | None = None) -> Flask:
         raise config_module.ConfigError(config_module._NO_SECRET)
     profile.validate()
     config_module.INSTANCE_DIR.mkdir(exist_ok=True)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    _trust_proxies(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def register_security(app: Flask) -> None:
+    """Refuse malformed paths, values and hosts where requests enter (before any blueprint's rules);
+    send the security headers; answer 503 while the database is down."""
+    from . import outages, request_guard, security_headers
+
+    request_guard.install_converters(app)
+    request_guard.register(app)
+    security_headers.init_app(app)
+    outages.init_app(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` proxies, take the client's address and scheme from their headers.
+
+    Rate limits key on the client's address; without this every request would seem to come
+    from the proxy. Only the proxies' own headers are read, so clients cannot forge them.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -39,6 +65,14 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(config_module.BASE_DIR / "translations"))
     limiter.init_app(app)
     cache.init_app(app)
+    from . import storage, tasks
+
+    tasks.init_app(app)
+    storage.init_app(app)  # a missing bucket stops the start-up here, with its name
+    compress.init_app(app)
+    from . import assets
+
+    assets.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
@@ -47,9 +81,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     register_template_helpers(app)
     _sqlite_pragmas(app)
-    from .catalog import counting
+    from .catalog import counting, listing_table
 
     counting.watch(db.session)
+    listing_table.watch(db.session)
 
 
 def _sqlite_pragmas(app: Flask) -> None:
@@ -77,19 +112,35 @@ def register_blueprints(app: Flask) -> None:
     from .cart.views import bp as cart_bp
     from .catalog.api import bp as api_bp
     from .catalog.views import bp as catalog_bp
+    from .certificates.admin_views import bp as certificate_admin_bp
+    from .certificates.views import bp as certificates_bp
     from .checkout.views import bp as checkout_bp
     from .orders.views import bp as orders_bp
     from .outlets.views import bp as outlet_dashboard_bp
     from .payments.views import bp as payments_bp
+    from .producers.label_views import bp as producer_labels_bp
     from .producers.views import bp as producer_dashboard_bp
+    from .reports.views import bp as reports_bp
     from .health import bp as health_bp
     from .language import bp as language_bp
     from .media import bp as media_bp
+    from .scans import bp as scans_bp
 
-    for blueprint in (health_bp, language_bp, media_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
-                      outlet_dashboard_bp, admin_bp, cart_bp, checkout_bp, orders_bp, payments_bp):
+    for blueprint in (certificates_bp, certificate_admin_bp, producer_labels_bp, reports_bp,
+                      health_bp, language_bp, media_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
+                      outlet_dashboard_bp, admin_bp, cart_bp, checkout_bp, orders_bp, payments_bp,
+                      scans_bp):
         app.register_blueprint(blueprint)
+    from .pickup.views import register as register_pickup
+
+    register_pickup(app)  # outlet hours API, pickup days, boards, partial hand-over
     csrf.exempt(payments_bp)  # Stripe signs its webhooks instead
+    from .orders import hooks as order_hooks
+    from .payments import bank
+    from .payments.transfer_views import bp as transfers_bp
+
+    app.register_blueprint(transfers_bp)  # VietQR: bank webhook (CSRF-exempt by key), counter, admin
+    order_hooks.wire(transfer_available=bank.transfer_available)  # placement refuses VietQR without it
 
 
 def register_errorhandlers(app: Flask) -> None:

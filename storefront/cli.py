@@ -3,14 +3,27 @@ import click
 
 
 def register(app) -> None:
+    from .catalog.cli import catalog as catalog_commands
     from .orders.cli import orders as orders_commands
 
     app.cli.add_command(orders_commands)
+    app.cli.add_command(catalog_commands)
+    from .pickup.cli import pickups as pickup_commands
+
+    app.cli.add_command(pickup_commands)
     from .notifications.cli import register as register_outbox
     from .payments.cli import register as register_payments
 
     register_payments(app)
     register_outbox(app)
+    from .storage_cli import register as register_storage
+    from .tasks import worker_command
+
+    register_storage(app)
+    app.cli.add_command(worker_command)
+    from .certificates.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

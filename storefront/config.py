@@ -44,6 +44,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # at most 30 days
+    HSTS_SECONDS = 2 * 365 * 24 * 3600  # Strict-Transport-Security; 0 sends none
     PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a long checkout must not fail
@@ -51,9 +52,19 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
 
+    REDIS_URL = os.environ.get("REDIS_URL")  # shown by /healthz; the queue reads it in tasks.py
+    # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: each process keeps counting in memory (same limits, per process) instead of failing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    # Per IP and per submitted address (registration also mails the owner of an address in use).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    PASSWORD_RESET_MAX_AGE = 3600  # a reset link works for one hour, once
+    CONFIRM_EMAIL_MAX_AGE = 7 * 24 * 3600
 
     # Flask-Caching: one SimpleCache per process, or Redis shared by every instance.
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
@@ -64,6 +75,8 @@ class Config:
     CATALOG_COUNT_CACHE_SECONDS = int(os.environ.get("CATALOG_COUNT_CACHE_SECONDS", "60"))
 
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
+    # Certificate scans on local disk: outside MEDIA_ROOT, so /media can never serve them.
+    PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT", str(INSTANCE_DIR / "private"))
     MEDIA_URL = "/media/"
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
     PHOTO_MAX_PIXELS = 40_000_000  # well below Pillow's ~89 Mpx default
@@ -74,8 +87,18 @@ class Config:
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")  # only for a local test server
     STRIPE_MIN_AMOUNT = int(os.environ.get("STRIPE_MIN_AMOUNT", "15000"))
     PAYMENT_WINDOW_MINUTES = 30
-    PICKUP_WINDOW_DAYS = int(os.environ.get("PICKUP_WINDOW_DAYS", "7"))
+    PICKUP_WINDOW_DAYS = int(os.environ.get("PICKUP_WINDOW_DAYS", "7"))  # counted in open days
+    PICKUP_ORDER_CUTOFF = os.environ.get("PICKUP_ORDER_CUTOFF", "17:00")  # Hanoi time, HH:MM
+    PICKUP_DAYS_AHEAD = int(os.environ.get("PICKUP_DAYS_AHEAD", "14"))
     PICKUP_CODE_MAX_TRIES = 5
+
+    # VietQR bank transfer: offered when the shop's account is set (BIN: 6 digits, e.g. 970436).
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")
+    VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME")
+    TRANSFER_PAYMENT_MINUTES = int(os.environ.get("TRANSFER_PAYMENT_MINUTES", "60"))
+    # The key the bank-transaction service sends as `Authorization: Apikey <key>`.
+    BANK_WEBHOOK_API_KEY = os.environ.get("BANK_WEBHOOK_API_KEY")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -83,8 +106,22 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "OCOP Hà Nội <no-reply@ocop.local>")
+    # After a commit that wrote outbox rows, queue their delivery (the worker sends them;
+    # no request waits for SMTP). Seconds each SMTP step may take before the relay counts as down.
     MAIL_SEND_AFTER_COMMIT = True
-    MAIL_TIMEOUT = 10
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # Tasks run by a worker from the queue (storefront/tasks.py); True runs each at once, in the caller.
+    TASKS_IMMEDIATE = False
+
+    # Uploaded files: "local" (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) or "s3" (storefront/storage.py).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # MinIO, R2, moto...; unset for AWS
+    S3_PUBLIC_BASE_URL = os.environ.get("S3_PUBLIC_BASE_URL")  # a CDN in front of the bucket
+    S3_PRESIGN_SECONDS = int(os.environ.get("S3_PRESIGN_SECONDS", "300"))
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID")
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    AWS_REGION = os.environ.get("AWS_REGION", "us-east-1")
 
     SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
@@ -103,8 +140,14 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "development-only-not-secret"
+    # A clearly fake account, so `make run` shows the transfer method; never pay into it.
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "970436")
+    VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", "0000000000")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "OCOP DEMO KHONG CHUYEN TIEN")
+    BANK_WEBHOOK_API_KEY = os.environ.get("BANK_WEBHOOK_API_KEY", "development-only-webhook-key")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    HSTS_SECONDS = 0  # plain http on 127.0.0.1
 
     @classmethod
     def validate(cls) -> None:
@@ -117,10 +160,14 @@ class TestingConfig(DevelopmentConfig):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
     CACHE_TYPE = "SimpleCache"  # kept on, per app: every test starts with an empty cache
     MAIL_SEND_AFTER_COMMIT = False
+    TASKS_IMMEDIATE = True  # tasks run for real, in the test's own process and app
     STRIPE_SECRET_KEY = None
     STRIPE_WEBHOOK_SECRET = None
+    VIETQR_BANK_BIN = VIETQR_ACCOUNT_NUMBER = VIETQR_ACCOUNT_NAME = None  # tests turn it on
+    BANK_WEBHOOK_API_KEY = None
     # The cheapest argon2id: a strong hash costs ~0.5 s here, and tests hash hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 8

@@ -1,6 +1,7 @@
 """Extensions, created unbound and attached in ``create_app``."""
 from flask_babel import Babel
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -25,3 +26,4 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()  # SimpleCache per process, or Redis when REDIS_URL is set (see config)
+compress = Compress()  # gzip/brotli for pages and JSON; /assets/ bundles come precompressed

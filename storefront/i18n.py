@@ -1,9 +1,9 @@
 """Language choice and the shop's formats for money and time."""
 import functools
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, refresh
+from flask_babel import format_date, format_time, get_locale, refresh
 from flask_login import current_user
 
 
@@ -55,6 +55,61 @@ def _vnd(amount: int, language: str) -> str:
     return text.replace("\xa0", " ")
 
 
+# One way to write a day, a time and a month per language (CLDR patterns): Vietnamese pages
+# read 01/10/2026 and 08:30, English pages 1 Oct 2026 and 8:30 AM (no 10/1 vs 1/10 doubt).
+DAY_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+TIME_PATTERNS = {"vi": "HH:mm", "en": "h:mm a"}
+MONTH_PATTERNS = {"vi": "MM/yyyy", "en": "MMM yyyy"}
+
+
+def _pattern(patterns: dict, language: str | None) -> str:
+    return patterns.get(language or current_language(), patterns["vi"])
+
+
+def format_day(value, language: str | None = None) -> str:
+    """Format a date (or the Hanoi day of a UTC datetime): ``01/10/2026`` or ``1 Oct 2026``."""
+    if value is None:
+        return ""
+    return format_date(value, _pattern(DAY_PATTERNS, language))
+
+
+def format_clock(value, language: str | None = None) -> str:
+    """Format the Hanoi time of a UTC datetime: ``08:30`` or ``8:30 AM``."""
+    if value is None:
+        return ""
+    return format_time(value, _pattern(TIME_PATTERNS, language)).replace("\u202f", " ")
+
+
+def format_moment(value, language: str | None = None) -> str:
+    """Format a UTC datetime in Hanoi time: ``01/10/2026 08:30`` or ``1 Oct 2026, 8:30 AM``."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    separator = ", " if language == "en" else " "
+    return format_day(value, language) + separator + format_clock(value, language)
+
+
+def format_month(value, language: str | None = None) -> str:
+    """Format a month: ``10/2026`` or ``Oct 2026``."""
+    if value is None:
+        return ""
+    return format_date(value, _pattern(MONTH_PATTERNS, language))
+
+
+def format_number(value, language: str | None = None) -> str:
+    """Format a count: ``1.234`` in Vietnamese, ``1,234`` in English."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    return format_decimal(value, locale="vi_VN" if language == "vi" else "en_US")
+
+
+def _date_filter(value, fmt=None):
+    # ``|date`` is the day; a template that really needs another CLDR pattern may still pass one.
+    return format_day(value) if fmt in (None, "medium", "short") else (
+        format_date(value, fmt) if value else "")
+
+
 def register_template_helpers(app) -> None:
     # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -62,6 +117,9 @@ def register_template_helpers(app) -> None:
     # earlier one (the test client inside `app.app_context()`) must choose its own again.
     app.before_request(refresh)
     app.jinja_env.filters["vnd"] = format_vnd
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt=None: format_moment(value)
+    app.jinja_env.filters["date"] = _date_filter
+    app.jinja_env.filters["time"] = format_clock
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_language"] = current_language

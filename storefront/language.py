@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, redirect, request, session
 from flask_login import current_user
 
-from .extensions import db
+from .accounts.services import set_locale
 from .redirects import safe_next, same_site_referrer
 
 bp = Blueprint("language", __name__)
@@ -14,7 +14,6 @@ def set_language(code: str):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    if current_user.is_authenticated and current_user.locale != code:
-        current_user.locale = code
-        db.session.commit()
+    if current_user.is_authenticated:
+        set_locale(current_user, code)
     return redirect(safe_next(request.form.get("next") or same_site_referrer()))

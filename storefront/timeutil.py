@@ -35,3 +35,13 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(f"cannot move {day} by {months} months")
+
+
+def as_day(value) -> date | None:
+    """Return a date from a date or an ISO ``YYYY-MM-DD`` string; ``None`` for anything else."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 from storefront import create_app
 from storefront.config import TestingConfig
 from storefront.extensions import db as _db
+from tests.support.catalogue import catalogue  # noqa: F401  (fixture shared by the catalogue tests)
 
 BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
 
@@ -64,6 +65,7 @@ def _config(database_url: str, media_root: str, **overrides) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_ENABLED": False,
         "MEDIA_ROOT": media_root,
+        "PRIVATE_MEDIA_ROOT": f"{media_root}-private",
         "SERVER_NAME_FOR_LINKS": "http://localhost",
     }
     values.update(overrides)

@@ -61,8 +61,9 @@ def bad_uploads() -> dict[str, tuple[bytes, str]]:
 
 
 def stored_files(app) -> list[Path]:
-    root = Path(app.config["MEDIA_ROOT"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """Return every stored file: public ones under MEDIA_ROOT, scans under PRIVATE_MEDIA_ROOT."""
+    roots = [Path(app.config["MEDIA_ROOT"]), Path(app.config["PRIVATE_MEDIA_ROOT"])]
+    return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
 
 
 def upload(data: bytes, name: str = "photo.jpg", **fields) -> dict:

@@ -1,10 +1,13 @@
 """Real SMTP servers on localhost (aiosmtpd) for the outbox tests.
 
 Fixtures: ``smtp_server`` collects what it is sent; ``refusing_smtp_server`` answers every
-message with a temporary failure; ``closed_port`` is a port where nothing listens.
+message with a temporary failure; ``silent_smtp_server`` accepts connections and never answers;
+``closed_port`` is a port where nothing listens.
 """
 import email
 import socket
+import threading
+import time
 from email.policy import default as default_policy
 
 import pytest
@@ -84,3 +87,43 @@ def refusing_smtp_server():
 @pytest.fixture
 def closed_port() -> int:
     return free_port()
+
+
+class SilentServer:
+    """Accept connections and never say a word (a relay that hangs): counts who connected."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(conn)  # held open, never answered
+
+    def wait_for_connection(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.connections:
+            if time.monotonic() > deadline:
+                raise AssertionError("nobody connected to the silent SMTP server")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.sock.close()
+        for conn in self.connections:
+            conn.close()
+
+
+@pytest.fixture
+def silent_smtp_server():
+    server = SilentServer()
+    yield server
+    server.stop()

@@ -2,7 +2,10 @@
 
 It keeps Checkout Sessions and refunds in memory, honours ``Idempotency-Key`` (same key and
 parameters → the same answer; other parameters → Stripe's idempotency error) and records every
-request so tests can assert what the shop sent. Fixtures: ``stripe_server`` and ``stripe_app``
+request so tests can assert what the shop sent. It refuses what Stripe refuses: a wrong API key
+(401), parameters the installed ``stripe`` library's definitions do not allow and the rules Stripe
+documents (``tests/stripe_params.py``), refunds of nothing or of more than was paid. Refunds can
+be answered ``pending`` (``refund_status``) and settled later with a signed ``refund.updated``. Fixtures: ``stripe_server`` and ``stripe_app``
 (an app configured for it, with its context pushed); import them into a test module.
 """
 import itertools
@@ -18,6 +21,9 @@ import pytest
 import stripe
 
 from storefront.extensions import db as _db
+from tests.stripe_params import (
+    REFUND_CREATE, REFUND_LIST, InvalidParams, check, check_checkout_session,
+)
 
 SECRET_KEY = "sk_test_local_fake"
 WEBHOOK_SECRET = "whsec_test_local_fake"
@@ -65,6 +71,8 @@ class FakeStripe:
     requests: list = field(default_factory=list)
     failures: list = field(default_factory=list)  # [(path prefix, status, error type)]
     paid_at_last_moment: set = field(default_factory=set)  # session ids paid as expiry arrives
+    refund_status: str = "succeeded"  # what new refunds answer: "pending", "requires_action"...
+    lost_answers: list = field(default_factory=list)  # path prefixes: done, but the answer is lost
     _replies: dict = field(default_factory=dict)  # idempotency key -> (params, status, body)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -74,6 +82,15 @@ class FakeStripe:
     def fail_next(self, path_prefix: str, status: int = 500, kind: str = "api_error") -> None:
         """Make the next request under ``path_prefix`` fail (as when Stripe is overloaded)."""
         self.failures.append((path_prefix, status, kind))
+
+    def lose_next_answer(self, path_prefix: str) -> None:
+        """Do the next request under ``path_prefix`` but lose its answer (a timeout, a crash)."""
+        self.lost_answers.append(path_prefix)
+
+    def forget_idempotency_keys(self) -> None:
+        """Let a day pass: Stripe forgets idempotency keys after about 24 hours."""
+        with self._lock:
+            self._replies.clear()
 
     def requests_to(self, path: str, method: str = "POST") -> list[Recorded]:
         return [r for r in self.requests if r.path == path and r.method == method]
@@ -94,12 +111,37 @@ class FakeStripe:
         self.sessions[session_id].update(status="expired")
         return dict(self.sessions[session_id])
 
+    def settle_refund(self, refund_id: str, status: str = "succeeded",
+                      failure_reason: str | None = None) -> dict:
+        """Let a pending refund end at Stripe; return the event Stripe would send for it."""
+        with self._lock:
+            refund = self.refunds[refund_id]
+            refund["status"] = status
+            if status == "failed":
+                refund["failure_reason"] = failure_reason or "expired_or_canceled_card"
+            kind = "refund.failed" if status == "failed" else "refund.updated"
+            return refund_event(kind, refund)
+
+    def send_refund_update(self, to, refund_id: str, status: str = "succeeded", **options):
+        """Settle a refund and POST the signed event to the app's webhook, as Stripe does.
+
+        ``to`` is a Flask test client, or the webhook's full URL on a running server.
+        """
+        body, headers = signed(self.settle_refund(refund_id, status, **options))
+        if isinstance(to, str):
+            import requests
+
+            return requests.post(to, data=body.encode(), headers=headers, timeout=10)
+        return to.post("/stripe/webhook", data=body, headers=headers)
+
     # --- answering ------------------------------------------------------------------------
 
     def answer(self, method: str, path: str, params: dict, key: str | None, auth: str | None):
         with self._lock:
             recorded = Recorded(method, path, params, key, auth)
             self.requests.append(recorded)
+            if auth != f"Bearer {SECRET_KEY}":
+                return 401, _error("authentication_error", "Invalid API Key provided.")
             if key and key in self._replies:
                 recorded.replayed = True
                 sent, status, body = self._replies[key]
@@ -113,6 +155,10 @@ class FakeStripe:
             status, body = self._route(method, path, params)
             if key and method == "POST":
                 self._replies[key] = (params, status, body)
+            lost = next((p for p in self.lost_answers if path.startswith(p)), None)
+            if lost is not None:
+                self.lost_answers.remove(lost)
+                return 504, _error("api_error", "Simulated lost answer.")
             return status, body
 
     def _failure(self, path: str):
@@ -123,7 +169,16 @@ class FakeStripe:
         return None
 
     def _route(self, method: str, path: str, params: dict):
+        try:
+            return self._route_valid(method, path, params)
+        except InvalidParams as error:
+            body = _error("invalid_request_error", str(error))
+            body["error"]["param"] = error.param
+            return 400, body
+
+    def _route_valid(self, method: str, path: str, params: dict):
         if method == "POST" and path == "/v1/checkout/sessions":
+            check_checkout_session(nest(params))
             return 200, self._create_session(nest(params))
         match = re.fullmatch(r"/v1/checkout/sessions/([^/]+)(/expire)?", path)
         if match and match[1] in self.sessions:
@@ -137,7 +192,14 @@ class FakeStripe:
                 session["status"] = "expired"
             return 200, dict(session)
         if method == "POST" and path == "/v1/refunds":
+            check(nest(params), REFUND_CREATE)
             return 200, self._create_refund(nest(params))
+        if method == "GET" and path == "/v1/refunds":
+            check(nest(params), REFUND_LIST)
+            return 200, self._list_refunds(nest(params))
+        match = re.fullmatch(r"/v1/refunds/([^/]+)", path)
+        if method == "GET" and match and match[1] in self.refunds:
+            return 200, dict(self.refunds[match[1]])
         return 404, _error("invalid_request_error", f"No such resource: {path}")
 
     def _create_session(self, data: dict) -> dict:
@@ -161,11 +223,31 @@ class FakeStripe:
         return dict(session)
 
     def _create_refund(self, data: dict) -> dict:
-        refund = {"id": f"re_test_{next(self._ids)}", "object": "refund",
-                  "amount": int(data["amount"]), "currency": "vnd",
-                  "payment_intent": data.get("payment_intent"), "status": "succeeded"}
+        intent = data.get("payment_intent")
+        paid = next((s["amount_total"] for s in self.sessions.values()
+                     if s["payment_intent"] == intent and s["payment_status"] == "paid"), None)
+        if paid is None:
+            raise InvalidParams(f"No such payment_intent: '{intent}'", "payment_intent")
+        refunded = sum(r["amount"] for r in self.refunds.values()
+                       if r["payment_intent"] == intent and r["status"] != "failed")
+        amount = int(data.get("amount", paid - refunded))
+        if amount < 1:
+            raise InvalidParams("Invalid positive integer", "amount")
+        if amount > paid - refunded:
+            raise InvalidParams(f"Refund amount (₫{amount:,}) is greater than unrefunded amount "
+                                f"on charge (₫{paid - refunded:,})", "amount")
+        refund = {"id": f"re_test_{next(self._ids)}", "object": "refund", "amount": amount,
+                  "currency": "vnd", "payment_intent": intent, "status": self.refund_status,
+                  "metadata": data.get("metadata", {}), "failure_reason": None,
+                  "created": int(time.time())}
         self.refunds[refund["id"]] = refund
-        return refund
+        return dict(refund)
+
+    def _list_refunds(self, data: dict) -> dict:
+        found = [dict(r) for r in reversed(self.refunds.values())
+                 if r["payment_intent"] == data.get("payment_intent", r["payment_intent"])]
+        return {"object": "list", "url": "/v1/refunds", "has_more": False,
+                "data": found[:int(data.get("limit", 10))]}
 
 
 def _error(kind: str, message: str) -> dict:
@@ -175,7 +257,7 @@ def _error(kind: str, message: str) -> dict:
 def _handler(fake: FakeStripe):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            self._reply({})
+            self._reply({})  # the query string's parameters are added in _reply
 
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -184,7 +266,7 @@ def _handler(fake: FakeStripe):
 
         def _reply(self, params: dict):
             path, _, query = self.path.partition("?")
-            params.update(parse_qsl(query))
+            params.update(parse_qsl(query, keep_blank_values=True))
             status, body = fake.answer(self.command, path, params,
                                        self.headers.get("Idempotency-Key"),
                                        self.headers.get("Authorization"))
@@ -239,6 +321,11 @@ def signed(event: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = No
 
 
 _events = itertools.count(1)
+
+
+def refund_event(kind: str, refund: dict, event_id: str | None = None) -> dict:
+    """Wrap a refund in a Stripe event (``refund.updated``, ``refund.failed``...)."""
+    return event_for(kind, refund, event_id)
 
 
 def event_for(kind: str, session: dict, event_id: str | None = None) -> dict:

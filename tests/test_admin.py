@@ -109,7 +109,7 @@ def test_certificate_queue_shows_the_facts_to_check_and_the_scan(client, admin):
     page = _page(client.get("/admin/certificates"))
 
     for fact in ("Gốm men rạn", "Gốm Quang Vinh", "★★★★★", "93", "Cấp trung ương", "781/QĐ-BNN",
-                 "/media/certs/781.jpg"):
+                 "/scans/certs/781.jpg"):
         assert fact in page
 
 

@@ -3,13 +3,8 @@ import pytest
 
 from storefront.catalog.models import product_outlets
 
-from tests.catalog_fixtures import SLUGS, build_catalogue
+from tests.support.catalogue import SLUGS
 from tests.factories import OutletFactory, PhotoFactory
-
-
-@pytest.fixture
-def catalogue(app):
-    return build_catalogue()
 
 
 def slugs(response) -> list[str]:

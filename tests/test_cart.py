@@ -39,7 +39,7 @@ def test_a_guest_adds_a_listed_product_and_sees_it_with_the_unit_count(client, v
     page = add(client, vase, 2).get_data(as_text=True)
     assert guest_cart(client) == {vase.id: 2}
     assert "Bình gốm" in page and format_vnd(300_000) in page
-    assert 'badge text-bg-success">2<' in page  # the count in the header
+    assert 'id="cart-count" aria-hidden="true">2<' in page  # the count in the header
 
 
 def test_adding_again_sums_the_quantities(client, vase):
@@ -164,7 +164,7 @@ def test_a_signed_in_shoppers_cart_lives_in_the_database(client, login, vase):
     page = add(client, vase, 2).get_data(as_text=True)
     assert cart_rows(user) == {vase.id: 2}
     assert guest_cart(client) == {}
-    assert 'badge text-bg-success">2<' in page
+    assert 'id="cart-count" aria-hidden="true">2<' in page
 
 
 def test_signing_in_merges_the_guest_cart_summing_and_capping_by_stock(client, login, vase, outlet):

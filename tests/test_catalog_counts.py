@@ -1,34 +1,20 @@
 """Catalogue counts are remembered between requests and forgotten as soon as the catalogue changes."""
 import html
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from storefront.catalog import counting, stock
 from storefront.catalog.models import Product
 from storefront.extensions import db as _db
-from tests.catalog_fixtures import build_catalogue
 from tests.factories import ProductFactory
-
-
-@pytest.fixture
-def catalogue(app):
-    return build_catalogue()
+from tests.support.catalogue import build_catalogue
+from tests.support.sql import recorded_statements
 
 
 def visit(client, url: str) -> tuple[str, list[str]]:
     """Return the page's text and the SQL statements it ran."""
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    _db.session.remove()  # a fresh session, as every real request has
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         response = client.get(url)
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
     assert response.status_code == 200
     return html.unescape(response.get_data(as_text=True)), statements
 

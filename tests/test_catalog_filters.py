@@ -4,18 +4,14 @@ from werkzeug.datastructures import MultiDict
 
 from storefront.catalog import services
 from storefront.catalog.filters import BadFilter, CatalogFilters, Sort
-from tests.catalog_fixtures import SLUGS, build_catalogue
+from tests.support.catalogue import SLUGS
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def ctx(app):
+    """Every test here reads filters as a request would (the shared ``catalogue`` too)."""
     with app.test_request_context():
         yield
-
-
-@pytest.fixture
-def catalogue(ctx):
-    return build_catalogue()
 
 
 def args(query: str) -> MultiDict:

@@ -5,14 +5,13 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import event
 
 from storefront.catalog.models import Outlet
 from storefront.extensions import db as _db
-from tests.catalog_fixtures import build_catalogue
 from tests.factories import (
     CertificateFactory, OutletFactory, PhotoFactory, ProducerFactory, ProductFactory, VillageFactory,
 )
+from tests.support.sql import recorded_statements
 
 CARD_LINK = re.compile(r'class="stretched-link[^"]*" href="/products/([a-z0-9-]+)"')
 
@@ -23,11 +22,6 @@ def cards(page: str) -> list[str]:
 
 def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def catalogue(app):
-    return build_catalogue()
 
 
 # --- /products ---------------------------------------------------------------------------
@@ -127,8 +121,8 @@ def test_product_page_shows_everything_a_shopper_needs(client, vase):
     assert '<meta property="og:image" content="http://localhost/media/photos/a-1200.webp">' in page
     assert 'aria-label="5 sao"' in page and "★★★★★" in page
     assert "92/100" in page and "Cấp trung ương" in page and "123/QĐ-BNN" in page
-    assert "15 thg 9, 2025" in page            # decision date
-    assert "14 thg 9, 2028" in page            # last valid day: the day before expiry
+    assert "15/09/2025" in page                # decision date
+    assert "14/09/2028" in page                # last valid day: the day before expiry
     assert 'href="/producers/quang-vinh">Công ty Gốm Quang Vinh' in page
     assert 'href="/villages/bat-trang">Bát Tràng' in page
     assert "1.250.000 ₫" in page and "chiếc cao 30 cm" in page
@@ -256,17 +250,8 @@ def test_sitemap_lists_public_pages_with_absolute_addresses(client, catalogue):
 # --- the number of SQL statements does not grow with the page ------------------------------
 
 def count_statements(client, url: str) -> int:
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    _db.session.remove()  # a fresh session, as every real request has
-    event.listen(_db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", record)
     return len(statements)
 
 

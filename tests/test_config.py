@@ -28,7 +28,8 @@ def test_postgres_urls_use_psycopg3():
 def test_healthz_answers_when_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "checks": {
+        "database": "ok", "redis": "not configured", "storage": "ok", "queue": "ok"}}
 
 
 def test_session_cookie_flags(app):

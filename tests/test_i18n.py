@@ -199,7 +199,20 @@ def test_times_are_shown_in_hanoi_time_in_the_readers_language(app):
     show = app.jinja_env.filters["datetime"]
     with app.test_request_context():
         with force_locale("vi"):
-            assert show(moment) == "00:30 2/1/26"
+            assert show(moment) == "02/01/2026 00:30"
         with force_locale("en"):
-            english = show(moment)
-    assert english.startswith("1/2/26, 12:30") and english.endswith("AM")
+            assert show(moment) == "2 Jan 2026, 12:30 AM"
+
+
+def test_days_and_counts_read_the_same_on_every_page_of_a_language(app):
+    from storefront.i18n import format_clock, format_day, format_number
+
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert format_day(dt.date(2026, 10, 1)) == "01/10/2026"
+            assert format_clock(dt.datetime(2026, 10, 1, 1, 30)) == "08:30"
+            assert format_number(12345) == "12.345"
+        with force_locale("en"):
+            assert format_day(dt.date(2026, 10, 1)) == "1 Oct 2026"
+            assert format_clock(dt.datetime(2026, 10, 1, 1, 30)) == "8:30 AM"
+            assert format_number(12345) == "12,345"

@@ -1,5 +1,4 @@
 """Delivering the outbox over real SMTP: nothing lost when the server is down, none sent twice."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from storefront.orders.models import PickupStatus
 from storefront.timeutil import utcnow
 from tests.factories import OutletFactory, ProductFactory
 from tests.order_builder import place
+from tests.support.race import at_once
 from tests.smtp_server import closed_port, refusing_smtp_server, smtp_server  # noqa: F401
 
 
@@ -147,19 +147,8 @@ def test_two_senders_at_once_send_each_message_once(app, smtp_server):
     for n in range(6):
         make_ready(email=f"shopper{n}@example.com")
     db.session.commit()
-    start = threading.Barrier(2)
 
-    def sender():
-        with app.app_context():
-            start.wait()
-            send_pending()
-            db.session.remove()
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(app, send_pending, send_pending)
 
     assert sorted(m["To"] for m in smtp_server.messages) == [
         f"shopper{n}@example.com" for n in range(6)]

@@ -179,7 +179,10 @@ def test_the_pickup_page_shows_who_to_call_and_what_to_collect(signed_in, outlet
 def test_a_card_pickup_asks_for_no_money(signed_in, outlet):
     pickup = place(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
 
-    assert "Số tiền cần thu" not in page(signed_in.get(f"/outlet/pickups/{pickup.id}"))
+    response = signed_in.get(f"/outlet/pickups/{pickup.id}")
+
+    assert response.status_code == 200 and pickup.order.number in page(response)
+    assert "Số tiền cần thu" not in page(response)
 
 
 def test_receiving_every_line_makes_the_pickup_ready_and_tells_the_shopper(signed_in, outlet):
@@ -317,6 +320,7 @@ def test_a_locked_pickup_is_not_found_by_its_code(signed_in, outlet):
 
     response = signed_in.post("/outlet/lookup", data={"code": CODE})
 
+    assert response.status_code == 422 and "Không có đơn sẵn sàng" in page(response)
     assert pickup.order.number not in page(response)
 
 
@@ -325,3 +329,42 @@ def test_code_look_ups_are_rate_limited_per_staff_member(signed_in, outlet):
 
     assert [r.status_code for r in responses[:30]] == [422] * 30
     assert responses[30].status_code == 429
+
+
+# --- the counter on a phone -------------------------------------------------------------------
+
+def test_the_counter_lists_todays_pickups_first_then_ready_ones(signed_in, outlet):
+    from storefront.timeutil import local_today
+
+    product, today = ProductFactory(stock=20), local_today()
+    newest = place(outlet, (product, 1))
+    ready = place(outlet, (product, 1), status=P.READY, created_at=utcnow() - timedelta(hours=2))
+    for_today = place(outlet, (product, 1), created_at=utcnow() - timedelta(days=2))
+    for_tomorrow = place(outlet, (product, 1), created_at=utcnow() - timedelta(hours=1))
+    for_today.pickup_day, for_tomorrow.pickup_day = today, today + timedelta(days=1)
+    db.session.commit()
+
+    text = page(signed_in.get("/outlet/"))
+
+    order = [text.index(p.order.number) for p in (for_today, ready, for_tomorrow, newest)]
+    assert order == sorted(order)
+    assert "Hẹn nhận hôm nay" in text
+
+
+def test_only_the_scanning_pages_may_use_the_camera(signed_in, outlet):
+    ready = place(outlet, (ProductFactory(), 1), status=P.READY)
+
+    for url in ("/outlet/lookup", f"/outlet/pickups/{ready.id}"):
+        response = signed_in.get(url)
+        assert response.headers["Permissions-Policy"] == "camera=(self)", url
+        assert "data-scanner" in page(response) and 'name="code"' in page(response)
+    assert "camera=(self)" not in signed_in.get("/outlet/").headers.get("Permissions-Policy", "")
+
+
+def test_the_scan_page_finds_a_code_typed_by_hand_without_javascript(signed_in, outlet):
+    ready = place(outlet, (ProductFactory(), 1), status=P.READY)
+
+    response = signed_in.post("/outlet/lookup", data={"code": "abcd efgh"})
+
+    assert response.status_code == 200 and ready.order.number in page(response)
+    assert f'action="/outlet/pickups/{ready.id}/hand-over"' in page(response)

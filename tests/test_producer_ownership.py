@@ -74,5 +74,14 @@ def test_photo_of_another_product_is_not_found_even_through_own_product(client, 
     assert len(a_product.photos) == 1
 
 
-def test_dashboard_lists_only_the_producers_own_products(as_producer_b, a_product):
-    assert "Gốm của A" not in as_producer_b.get("/producer/").get_data(as_text=True)
+def test_dashboard_lists_only_the_producers_own_products(client, login, db, a_product):
+    user = ProducerUserFactory()
+    ProductFactory(producer=user.producer, name_vi="Lụa của B")
+    login(user)
+
+    response = client.get("/producer/")
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Lụa của B" in text
+    assert "Gốm của A" not in text

@@ -196,8 +196,8 @@ def test_expiry_warning_shows_the_date(signed_in, db, producer_user):
     CertificateFactory(product=product, decision_date=expires_on - dt.timedelta(days=1000),
                        expires_on=expires_on)
     with signed_in.application.test_request_context():
-        from flask_babel import format_date
-        shown = format_date(expires_on)
+        from storefront.i18n import format_day
+        shown = format_day(expires_on)
     assert shown in signed_in.get("/producer/").get_data(as_text=True)
 
 
@@ -229,3 +229,30 @@ def test_status_buttons_carry_a_csrf_token_that_is_checked(make_app, db):
     client.post(f"/producer/products/{product_id}/publish", data={"csrf_token": button.group(1)})
     db.session.expire_all()
     assert db.session.get(Product, product_id).status == "published"
+
+
+def test_the_first_listing_is_guided_from_details_to_photos_to_certificate(signed_in, db):
+    new = signed_in.get("/producer/products/new").get_data(as_text=True)
+    assert 'aria-current="step"' in new and "Bước 1/4" in new
+
+    response = signed_in.post("/producer/products/new", data=form(outlets=[str(OutletFactory().id)]))
+    product = only_product(db)
+    assert response.location.endswith(f"/producer/products/{product.id}/photos")
+
+    photos = signed_in.get(response.location).get_data(as_text=True)
+    assert "Bước 2/4" in photos and f"/producer/products/{product.id}/certificates" in photos
+    certificates = signed_in.get(f"/producer/products/{product.id}/certificates").get_data(as_text=True)
+    assert "Bước 3/4" in certificates and "Gửi chứng nhận OCOP ở trên trước" in certificates
+
+
+def test_the_product_form_names_the_missing_english_and_previews_the_english_page(signed_in, db):
+    signed_in.post("/producer/products/new", data=form(name_en="Blue-glazed vase"))
+    product = only_product(db)
+
+    page = signed_in.get(f"/producer/products/{product.id}/edit").get_data(as_text=True)
+    missing = page[page.index("data-english-missing"):][:800]
+
+    assert "Đơn vị bán (tiếng Anh)" in missing and "Mô tả tiếng Anh" in missing
+    assert "Tên tiếng Anh" not in missing
+    preview = page[page.index("english-preview-heading"):][:1200]
+    assert "Blue-glazed vase" in preview and "₫450,000" in preview and "chỉ có tiếng Việt" in preview

@@ -1,8 +1,8 @@
 """Routing a cart to pickup outlets (DESIGN §4), on hand-made carts: product id -> outlet ids."""
 import pytest
 
-from storefront.checkout import routing
-from storefront.checkout.routing import CannotMove, Group, NotCarried
+from storefront.orders import routing
+from storefront.orders.routing import CannotMove, Group, NotCarried
 
 
 def test_outlets_carrying_every_item_are_the_common_choices():

@@ -4,41 +4,24 @@ Each thread places through ``place_order`` in its own app context (so its own se
 connection) on the fixtures' file database: SQLite serialises the writers, PostgreSQL locks
 the product rows for real.
 """
-import threading
+from functools import partial
 
 from storefront.extensions import db
 from storefront.models import Order
-from storefront.orders.placement import AlreadyPlaced, OutOfStock, place_order
+from storefront.orders.placement import AlreadyPlaced, OutOfStock, PlacedOrder, place_order
 from tests.checkout_support import CONTACT, Line, stock_of
 from tests.factories import OutletFactory, ProductFactory
+from tests.support.race import at_once
 
 SHOPPERS = 8
 
 
 def race(app, baskets: list[list[Line]], assignment: dict) -> list[str]:
     """Let every basket be placed at the same moment; return each one's outcome."""
-    outcomes = [None] * len(baskets)
-    start = threading.Barrier(len(baskets))
-
-    def shopper(n: int) -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                place_order(baskets[n], CONTACT, assignment, "at_pickup", f"race-{n}")
-                outcomes[n] = "placed"
-            except OutOfStock:
-                outcomes[n] = "out of stock"
-            except Exception as error:  # noqa: BLE001 — reported by the assertion below
-                outcomes[n] = repr(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=shopper, args=(n,)) for n in range(len(baskets))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    results = at_once(app, *[partial(place_order, basket, CONTACT, assignment, "at_pickup", f"race-{n}")
+                             for n, basket in enumerate(baskets)])
+    return ["placed" if isinstance(r, PlacedOrder) else
+            "out of stock" if isinstance(r, OutOfStock) else repr(r) for r in results]
 
 
 def test_eight_shoppers_after_the_last_three_units_make_exactly_three_orders(app):
@@ -71,25 +54,15 @@ def test_two_submits_of_one_checkout_racing_place_one_order(app):
     outlet = OutletFactory()
     product = ProductFactory(stock=5, outlets=[outlet])
     basket = [Line(product.id, 2, product.price)]
-    outcomes = [None, None]
-    start = threading.Barrier(2)
 
-    def submit(n: int) -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                outcomes[n] = place_order(basket, CONTACT, {product.id: outlet.id}, "at_pickup",
-                                          "one-checkout").order.id
-            except AlreadyPlaced as error:
-                outcomes[n] = ("already", error.order.id)
-            finally:
-                db.session.remove()
+    def submit():
+        try:
+            return place_order(basket, CONTACT, {product.id: outlet.id}, "at_pickup",
+                               "one-checkout").order.id
+        except AlreadyPlaced as error:
+            return ("already", error.order.id)
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, submit, submit)
 
     (placed_id,) = [o for o in outcomes if isinstance(o, int)]
     assert ("already", placed_id) in outcomes

@@ -1,5 +1,5 @@
 """Refunds: decided with the cancellation, sent to Stripe after commit, never twice."""
-import threading
+from functools import partial
 
 import pytest
 
@@ -9,10 +9,11 @@ from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as orders
 from storefront.orders.models import PaymentStatus
 from storefront.orders.transitions import InvalidTransition
-from storefront.payments import services as payments
+from storefront.payments import refunds, services as payments
 from storefront.payments.models import Refund, RefundStatus
 from tests.payment_support import card_order_with_session, reload
 from tests.stripe_server import stripe_app, stripe_server  # noqa: F401
+from tests.support.race import at_once
 
 REFUNDS = "/v1/refunds"
 
@@ -109,7 +110,7 @@ def test_a_refund_already_sent_is_not_sent_again(paid_order, stripe_server):
     orders.cancel_pickup(paid_order.pickups[0], "admin@example.com", "Hết hàng")
     (refund,) = refunds_of(paid_order)
 
-    payments.send_refund(refund.id)
+    refunds.send_refund(refund.id)
 
     assert len(stripe_server.requests_to(REFUNDS)) == 1
 
@@ -120,19 +121,8 @@ def test_two_senders_of_the_same_refund_refund_once(stripe_app, paid_order, stri
     (refund,) = refunds_of(paid_order)
     refund_id = refund.id
     db.session.commit()
-    start = threading.Barrier(2)
 
-    def send():
-        with stripe_app.app_context():
-            start.wait()
-            payments.send_refund(refund_id)
-            db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(stripe_app, partial(refunds.send_refund, refund_id), partial(refunds.send_refund, refund_id))
 
     assert len(stripe_server.refunds) == 1
     assert reload(refund).status == RefundStatus.SUCCEEDED

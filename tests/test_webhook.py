@@ -1,7 +1,6 @@
 """The Stripe webhook: signed events applied exactly once, whatever order they arrive in."""
 import json
 import logging
-import threading
 import time
 
 import pytest
@@ -11,6 +10,7 @@ from storefront.extensions import db
 from storefront.orders.models import PaymentStatus, PickupStatus
 from storefront.payments.models import Refund, StripeEvent
 from tests.payment_support import card_order_with_session, events_of, reload
+from tests.support.race import at_once
 from tests.stripe_server import (  # noqa: F401  (fixtures)
     WEBHOOK_SECRET, event_for, signed, stripe_app, stripe_server,
 )
@@ -137,19 +137,11 @@ def test_the_same_event_posted_concurrently_takes_effect_once(stripe_app, placed
     event = event_for(COMPLETED, stripe_server.complete(order.stripe_session_id))
     body, headers = signed(event)
     db.session.commit()
-    start = threading.Barrier(2)
-    answers = []
 
     def deliver():
-        client = stripe_app.test_client()
-        start.wait()
-        answers.append(client.post(URL, data=body, headers=headers))
+        return stripe_app.test_client().post(URL, data=body, headers=headers)
 
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once(stripe_app, deliver, deliver)
 
     assert [a.status_code for a in answers] == [200, 200]
     assert sorted(outcome(a) for a in answers) == ["confirmed", "duplicate"]

@@ -1,6 +1,4 @@
 """Registration, sign-in and password forms."""
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,8 +9,9 @@ from wtforms.validators import (
 )
 
 from ..catalog.models import PRODUCER_KIND_LABELS
+from ..phones import InvalidPhone, normalize_phone
 from .models import Role
-from .services import MIN_PASSWORD_LENGTH, email_taken
+from .services import MIN_PASSWORD_LENGTH
 
 ROLE_LABELS = {
     Role.SHOPPER: _l("Người mua"),
@@ -21,18 +20,10 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Quản trị viên"),
 }
 
-_VN_PHONE = re.compile(r"^(0\d{9}|\+84\d{9})$")
-
-
 def choices(pairs, placeholder=None) -> list[SelectChoice]:
     """Return select options for (value, label) pairs, after an optional placeholder with value 0."""
     options = [SelectChoice(0, placeholder)] if placeholder is not None else []
     return options + [SelectChoice(value, label) for value, label in pairs]
-
-
-def strip_phone(value):
-    """Drop the spaces, dots and dashes people type inside phone numbers."""
-    return re.sub(r"[\s.\-()]", "", value) if isinstance(value, str) else value
 
 
 def strip_text(value):
@@ -40,15 +31,18 @@ def strip_text(value):
 
 
 def vietnamese_phone(form, field):
-    """Accept 10 digits starting with 0, or +84 and 9 digits."""
-    if field.data and not _VN_PHONE.match(field.data):
-        raise ValidationError(_l("Số điện thoại phải có 10 chữ số bắt đầu bằng 0, hoặc dạng +84..."))
+    """Keep a Vietnamese mobile or landline number in its stored form; refuse anything else."""
+    if field.data:
+        try:
+            field.data = normalize_phone(field.data)
+        except InvalidPhone as error:
+            raise ValidationError(str(error)) from None
 
 
 def phone_field(label, required=False):
-    """Return a phone field validated as a Vietnamese number."""
+    """Return a phone field validated as a Vietnamese number (see ``storefront/phones.py``)."""
     first = DataRequired(_l("Vui lòng nhập số điện thoại.")) if required else Optional()
-    return StringField(label, filters=[strip_phone], validators=[first, vietnamese_phone])
+    return StringField(label, filters=[strip_text], validators=[first, vietnamese_phone])
 
 
 def email_field(label, required=True):
@@ -79,21 +73,20 @@ class RegisterForm(FlaskForm):
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Số điện thoại (không bắt buộc)"))
     password, confirm = new_password_fields()
-
-    def validate_email(self, field):
-        if email_taken(field.data):
-            raise ValidationError(_l("E-mail này đã được dùng cho một tài khoản khác."))
+    # No uniqueness check here: saying "already used" would tell anyone who has an account.
+    # ``accounts.signup`` mails the owner instead.
 
 
 class ProducerRegisterForm(RegisterForm):
+    """Sign a producer up; its one phone and one e-mail are both the account's and the producer's."""
+
+    phone = phone_field(_l("Số điện thoại"), required=True)
     producer_name = StringField(_l("Tên cơ sở sản xuất"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập tên cơ sở sản xuất.")), Length(max=200)])
     kind = SelectField(_l("Loại hình"), choices=choices(PRODUCER_KIND_LABELS.items()),
                        validators=[DataRequired(_l("Vui lòng chọn loại hình."))])
     village_id = SelectField(_l("Làng nghề"), coerce=int, validate_choice=True,
                              validators=[DataRequired(_l("Vui lòng chọn làng nghề."))])
-    contact_phone = phone_field(_l("Số điện thoại liên hệ"), required=True)
-    contact_email = email_field(_l("E-mail liên hệ (không bắt buộc)"), required=False)
     description = TextAreaField(_l("Giới thiệu"), filters=[strip_text],
                                 validators=[Optional(), Length(max=4000)])
 
@@ -103,8 +96,8 @@ class ProducerRegisterForm(RegisterForm):
     def producer_details(self) -> dict:
         """Return the producer's fields as the service takes them."""
         return {"name": self.producer_name.data, "kind": self.kind.data,
-                "village_id": self.village_id.data, "phone": self.contact_phone.data,
-                "email": self.contact_email.data or None,
+                "village_id": self.village_id.data, "phone": self.phone.data,
+                "email": self.email.data,
                 "description_vi": self.description.data or None}
 
 
@@ -118,4 +111,12 @@ class LoginForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
         InputRequired(_l("Vui lòng nhập mật khẩu hiện tại."))])
+    password, confirm = new_password_fields()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field(_l("E-mail"))
+
+
+class ResetPasswordForm(FlaskForm):
     password, confirm = new_password_fields()

@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
         db.String(43), nullable=False, default=lambda: secrets.token_urlsafe(32)
     )
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # When the owner proved the address by its signed link. Accounts made by an admin, a command or
+    # the demo start confirmed; self-registration (``accounts.signup``) starts with None.
+    email_confirmed_at = db.Column(db.DateTime, default=utcnow)
 
     producer = db.relationship("Producer", back_populates="users")
     outlet = db.relationship("Outlet", back_populates="staff")
@@ -50,7 +53,15 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Sign this user out everywhere: every session and remember cookie names the old token."""
         self.session_token = secrets.token_urlsafe(32)
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def check_password(self, password: str) -> bool:
         ok = verify_password(self.password_hash, password)

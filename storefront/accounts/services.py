@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ..catalog.models import Producer, ReviewStatus, Village
 from ..extensions import db
 from ..slugs import unique_slug
+from ..unit_of_work import transaction
 from .models import Role, User
 from .passwords import spend_a_verify
 
@@ -83,9 +84,8 @@ def new_user(*, email: str, name: str, password: str, role: str = Role.SHOPPER,
 def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
                      locale: str = "vi") -> User:
     """Create a shopper account that speaks ``locale``."""
-    user = new_user(email=email, name=name, password=password, phone=phone, locale=locale)
-    db.session.commit()
-    return user
+    with transaction():
+        return new_user(email=email, name=name, password=password, phone=phone, locale=locale)
 
 
 def all_villages() -> list[Village]:
@@ -99,18 +99,13 @@ def register_producer(*, email: str, name: str, password: str, phone: str | None
 
     ``producer`` holds name, kind, village_id, phone, email and description_vi.
     """
-    record = Producer(slug=unique_slug(Producer, producer["name"]), status=ReviewStatus.PENDING,
-                      **producer)
-    record.email = normalize_email(record.email) or None
-    db.session.add(record)
-    try:
-        user = new_user(email=email, name=name, password=password, phone=phone,
+    with transaction():
+        record = Producer(slug=unique_slug(Producer, producer["name"]),
+                          status=ReviewStatus.PENDING, **producer)
+        record.email = normalize_email(record.email) or None
+        db.session.add(record)
+        return new_user(email=email, name=name, password=password, phone=phone,
                         role=Role.PRODUCER, producer=record, locale=locale)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    return user
 
 
 def authenticate(email: str, password: str) -> User:
@@ -118,16 +113,16 @@ def authenticate(email: str, password: str) -> User:
 
     :raises SignInFailed: with one message for unknown e-mail and wrong password.
     """
-    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    if user is None:
-        spend_a_verify(password)
-        raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
-    if not user.check_password(password or ""):
-        raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
-    if not user.active:
-        raise SignInFailed(_("Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị viên."))
-    db.session.commit()  # keeps a rehashed password
-    return user
+    with transaction():  # keeps a rehashed password
+        user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+        if user is None:
+            spend_a_verify(password)
+            raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
+        if not user.check_password(password or ""):
+            raise SignInFailed(_("E-mail hoặc mật khẩu không đúng"))
+        if not user.active:
+            raise SignInFailed(_("Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị viên."))
+        return user
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
@@ -140,8 +135,15 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise SignInFailed(_("Mật khẩu hiện tại không đúng."))
     if len(new or "") < MIN_PASSWORD_LENGTH:
         raise WeakPassword(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH))
-    user.set_password(new)  # rotates session_token
-    db.session.commit()
+    with transaction():
+        user.set_password(new)  # rotates session_token
+
+
+def set_locale(user: User, code: str) -> None:
+    """Remember the language an account reads, so it follows the shopper to other devices."""
+    if user.locale != code:
+        with transaction():
+            user.locale = code
 
 
 def create_admin(*, email: str, name: str, password: str) -> User:
@@ -149,6 +151,5 @@ def create_admin(*, email: str, name: str, password: str) -> User:
 
     :raises AccountError: bad or duplicate e-mail, or a password that is too short.
     """
-    user = new_user(email=email, name=name or "Admin", password=password, role=Role.ADMIN)
-    db.session.commit()
-    return user
+    with transaction():
+        return new_user(email=email, name=name or "Admin", password=password, role=Role.ADMIN)

@@ -6,8 +6,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter, login_manager
 from ..i18n import current_language
 from ..redirects import safe_next
-from . import services
-from .forms import ROLE_LABELS, ChangePasswordForm, LoginForm, ProducerRegisterForm, RegisterForm
+from . import recovery, services, signup
+from .forms import (
+    ROLE_LABELS, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProducerRegisterForm, RegisterForm,
+    ResetPasswordForm,
+)
 from .models import Role
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
@@ -41,6 +44,25 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def _submitted_address(prefix: str):
+    def key() -> str:
+        return f"{prefix}:" + services.normalize_email(request.form.get("email", ""))
+    return key
+
+
+def _submitted(response) -> bool:
+    """Count accepted submissions (they redirect and may send mail), not forms sent back with errors."""
+    return response.status_code in (302, 303)
+
+
 def start_session(user, remember: bool = False) -> None:
     """Renew the session (keeping cart and language), then sign ``user`` in."""
     kept = {key: session[key] for key in KEPT_SESSION_KEYS if key in session}
@@ -71,49 +93,113 @@ def login():
         except services.SignInFailed as error:
             form.form_errors.append(str(error))
         else:
+            if not user.email_confirmed:
+                recovery.resend_confirmation(user)
+                form.form_errors.append(_("Vui lòng xác nhận địa chỉ e-mail trước khi đăng nhập. "
+                                          "Chúng tôi vừa gửi lại đường dẫn xác nhận."))
+                return render_template("accounts/login.html", form=form)
             start_session(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), landing_for(user)))
+            target = safe_next(request.args.get("next"), landing_for(user))
+            if target == url_for("catalog.home"):  # the header's sign-in link from the home page
+                target = landing_for(user)
+            return redirect(target)
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"], deduct_when=_submitted)
+@limiter.limit(_register_limit, methods=["POST"], key_func=_submitted_address("register"),
+               deduct_when=_submitted)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_shopper(email=form.email.data, name=form.name.data,
-                                             password=form.password.data, phone=form.phone.data,
-                                             locale=current_language())
+            signup.register_shopper(email=form.email.data, name=form.name.data,
+                                    password=form.password.data, phone=form.phone.data,
+                                    locale=current_language())
         except services.AccountError as error:
             form.form_errors.append(str(error))
         else:
-            start_session(user)
-            flash(_("Chào mừng bạn! Tài khoản đã được tạo."), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("catalog.home")))
+            return redirect(url_for(".check_email"))
     return render_template("accounts/register.html", form=form)
 
 
+@bp.get("/register/check-email")
+def check_email():
+    """The same answer for a new address and one already in use: the mail tells the difference."""
+    return render_template("accounts/check_email.html")
+
+
 @bp.route("/register/producer", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"], deduct_when=_submitted)
+@limiter.limit(_register_limit, methods=["POST"], key_func=_submitted_address("register"),
+               deduct_when=_submitted)
 def register_producer():
     form = ProducerRegisterForm()
     form.set_villages(services.all_villages(), _("— Chọn làng nghề —"))
     if form.validate_on_submit():
         try:
-            user = services.register_producer(
+            signup.register_producer(
                 email=form.email.data, name=form.name.data, password=form.password.data,
                 phone=form.phone.data, producer=form.producer_details(),
                 locale=current_language())
         except services.AccountError as error:
             form.form_errors.append(str(error))
         else:
-            start_session(user)
-            flash(_("Đã gửi đăng ký. Cơ sở của bạn đang chờ quản trị viên xác minh."), "success")
-            return redirect(url_for("producer_dashboard.index"))
+            return redirect(url_for(".check_email"))
     return render_template("accounts/register_producer.html", form=form)
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token):
+    try:
+        user = recovery.confirm_email(token)
+    except recovery.InvalidLink as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), 400
+    if user.is_producer:
+        flash(_("Đã xác nhận e-mail. Đơn đăng ký của cơ sở đã được gửi tới quản trị viên."), "success")
+    else:
+        flash(_("Đã xác nhận e-mail. Mời bạn đăng nhập."), "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_submitted_address("reset"))
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_password_reset(form.email.data)
+        # The same words whether or not the address has an account.
+        flash(_("Nếu địa chỉ này có tài khoản, chúng tôi đã gửi tới đó đường dẫn đặt lại mật khẩu "
+                "(có hiệu lực trong một giờ)."), "info")
+        return redirect(url_for(".login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        recovery.user_for_reset(token)
+    except recovery.InvalidLink as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = recovery.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            start_session(user)
+            flash(_("Đã đặt mật khẩu mới. Các phiên đăng nhập khác đã kết thúc."), "success")
+            return redirect(landing_for(user))
+    return render_template("accounts/reset_password.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        recovery.sign_out(current_user)  # a copied session or remember cookie is dead from now on
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("catalog.home"))

@@ -4,10 +4,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
-from ..catalog.models import STAR_SCORE_RANGES, Certificate, Producer, Product, ReviewStatus
+from ..catalog.certification import CertificateInvalid, check_certificate
+from ..catalog.models import Certificate, Producer, Product, ReviewStatus
 from ..unit_of_work import transaction
 from ..extensions import db
-from ..timeutil import local_today, utcnow
+from ..timeutil import utcnow
 
 
 class AdminError(Exception):
@@ -33,16 +34,27 @@ def require_admin(by: User) -> None:
 
 def dashboard_counts() -> dict[str, int]:
     """Count what waits for an admin."""
-    def count(model):
-        return db.session.scalar(select(func.count(model.id)).where(model.status == ReviewStatus.PENDING))
+    def count(model, *more):
+        return db.session.scalar(select(func.count(model.id))
+                                 .where(model.status == ReviewStatus.PENDING, *more))
 
-    return {"pending_producers": count(Producer), "pending_certificates": count(Certificate)}
+    return {"pending_producers": count(Producer, application_confirmed()),
+            "pending_certificates": count(Certificate)}
+
+
+def application_confirmed():
+    """Hide a producer whose accounts have not yet confirmed their address: its application is not in."""
+    has_user = select(User.id).where(User.producer_id == Producer.id).exists()
+    has_confirmed = (select(User.id)
+                     .where(User.producer_id == Producer.id, User.email_confirmed_at.is_not(None)).exists())
+    return ~has_user | has_confirmed
 
 
 def producers_with_status(status: str) -> list[Producer]:
     """Return producers in one review status, oldest first (the queue order)."""
     query = (select(Producer).options(joinedload(Producer.village))
-             .where(Producer.status == status).order_by(Producer.created_at, Producer.id))
+             .where(Producer.status == status, application_confirmed())
+             .order_by(Producer.created_at, Producer.id))
     return list(db.session.scalars(query))
 
 
@@ -95,27 +107,19 @@ def reject_producer(producer: Producer, *, by: User, reason: str | None) -> None
         producer.reviewed_at = utcnow()
 
 
-def _check_certificate_can_count(certificate: Certificate, today) -> None:
-    """Refuse a certificate that is expired or whose score does not fit its stars."""
-    if certificate.expires_on <= today:
-        raise ReviewError(_("Chứng nhận đã hết hạn từ ngày %(day)s nên không thể xác minh.",
-                            day=certificate.expires_on.strftime("%d/%m/%Y")))
-    low, high = STAR_SCORE_RANGES.get(certificate.stars, (None, None))
-    if low is None or not low <= certificate.score <= high:
-        raise ReviewError(_("Điểm %(score)d không khớp với hạng %(stars)d sao.",
-                            score=certificate.score, stars=certificate.stars))
-
-
 def verify_certificate(certificate: Certificate, *, by: User, note: str | None = None,
                        today=None) -> None:
     """Mark the certificate verified so it gives its product the OCOP stars.
 
-    :raises ReviewError: already verified, expired, or score out of its star range.
+    :raises ReviewError: already verified, or it breaks an OCOP rule (score, level, expiry).
     """
     require_admin(by)
     if certificate.status == ReviewStatus.VERIFIED:
         raise ReviewError(_("Chứng nhận này đã được xác minh."))
-    _check_certificate_can_count(certificate, today or local_today())
+    try:
+        check_certificate(certificate, today)
+    except CertificateInvalid as broken:
+        raise ReviewError(broken.message) from None
     with transaction():
         _review(certificate, ReviewStatus.VERIFIED, (note or "").strip() or None, by)
 

@@ -139,6 +139,14 @@ def edit_village(village_id: int | None = None):
     return render_template("admin/village_form.html", form=form, village=village)
 
 
+@bp.get("/refunds")
+def failed_refunds():
+    """Card refunds Stripe failed: the money must reach the shopper another way."""
+    from ..payments.refunds import failed_refunds as failed
+
+    return render_template("admin/refunds.html", refunds=failed())
+
+
 @bp.get("/outlets")
 def outlets():
     return render_template("admin/outlets.html", outlets=places.all_outlets())

@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from ..catalog import stock
 from ..catalog.models import Product
 from ..extensions import db
+from ..unit_of_work import transaction
 from ..i18n import format_vnd
 from .models import CartItem
 
-MAX_QUANTITY = 99
 MAX_LINES = 50  # keeps a guest's cart well inside the session cookie
 
 
@@ -73,9 +74,6 @@ class GuestCart:
     def clear(self) -> None:
         self.data.clear()
 
-    def save(self) -> None:
-        """Nothing to write: the caller stores ``data`` back in the session."""
-
 
 class AccountCart:
     """A signed-in shopper's cart, kept in ``CartItem`` rows."""
@@ -105,9 +103,6 @@ class AccountCart:
     def clear(self) -> None:
         db.session.execute(delete(CartItem).where(CartItem.user_id == self.user.id))
 
-    def save(self) -> None:
-        db.session.commit()
-
 
 # --- reading ------------------------------------------------------------------------------------
 
@@ -129,7 +124,7 @@ class CartLine:
 
     @property
     def max_quantity(self) -> int:
-        return max(0, min(self.product.stock, MAX_QUANTITY))
+        return stock.orderable_quantity(self.product)
 
     @cached_property
     def listed(self) -> bool:
@@ -141,11 +136,11 @@ class CartLine:
 
     @property
     def sold_out(self) -> bool:
-        return self.product.stock <= 0
+        return stock.is_sold_out(self.product)
 
     @property
     def over_stock(self) -> bool:
-        return 0 < self.product.stock < self.quantity
+        return stock.is_short_of(self.product, self.quantity)
 
     @property
     def not_carried(self) -> bool:
@@ -246,21 +241,9 @@ def _orderable(product_id) -> Product:
         product = None
     if product is None or not product.is_listed():
         raise ProductUnavailable(_("Sản phẩm này hiện không được bán."))
-    if product.stock <= 0:
+    if stock.is_sold_out(product):
         raise SoldOut(_("Sản phẩm “%(name)s” đã hết hàng.", name=product.name))
     return product
-
-
-def _clamp(product: Product, wanted: int) -> tuple[int, str | None]:
-    """Return the quantity the cart can hold, with a message when it is less than ``wanted``."""
-    limit = min(product.stock, MAX_QUANTITY)
-    if wanted <= limit:
-        return wanted, None
-    if limit == product.stock:
-        return limit, _("Chỉ còn %(n)d sản phẩm “%(name)s”; số lượng trong giỏ đã được điều "
-                        "chỉnh thành %(n)d.", n=limit, name=product.name)
-    return limit, _("Mỗi sản phẩm chỉ mua tối đa %(n)d; số lượng trong giỏ đã được điều "
-                    "chỉnh thành %(n)d.", n=limit)
 
 
 def add(cart, product_id, quantity) -> Changed:
@@ -274,10 +257,10 @@ def add(cart, product_id, quantity) -> Changed:
     if product.id not in entries and len(entries) >= MAX_LINES:
         raise CartFull(_("Giỏ hàng chỉ chứa tối đa %(n)d sản phẩm khác nhau.", n=MAX_LINES))
     have, _seen = entries.get(product.id, (0, product.price))
-    new, notice = _clamp(product, have + wanted)
+    new, notice = stock.clamp(product, have + wanted)
     # The price the shopper sees now is the one they accept by adding again.
-    cart.put(product.id, new, product.price)
-    cart.save()
+    with transaction():
+        cart.put(product.id, new, product.price)
     return Changed(product, new, notice)
 
 
@@ -290,19 +273,20 @@ def update(cart, product_id, quantity) -> Changed:
     entries = cart.entries()
     pid = _known_line(entries, product_id)
     product = _orderable(pid)
-    new, notice = _clamp(product, wanted)
-    cart.put(pid, new, entries[pid][1])
-    cart.save()
+    new, notice = stock.clamp(product, wanted)
+    with transaction():
+        cart.put(pid, new, entries[pid][1])
     return Changed(product, new, notice)
 
 
 def remove(cart, product_id) -> None:
     """Take a product out of the cart (whatever its state)."""
     try:
-        cart.drop(int(product_id))
+        pid = int(product_id)
     except (TypeError, ValueError):
         return
-    cart.save()
+    with transaction():
+        cart.drop(pid)
 
 
 def accept_price(cart, product_id) -> Changed:
@@ -315,8 +299,8 @@ def accept_price(cart, product_id) -> Changed:
     product = db.session.get(Product, pid)
     if product is None or not product.is_listed():
         raise ProductUnavailable(_("Sản phẩm này hiện không được bán."))
-    cart.put(pid, entries[pid][0], product.price)
-    cart.save()
+    with transaction():
+        cart.put(pid, entries[pid][0], product.price)
     return Changed(product, entries[pid][0])
 
 
@@ -331,8 +315,8 @@ def _known_line(entries: dict, product_id) -> int:
 
 
 def clear(cart) -> None:
-    cart.clear()
-    cart.save()
+    with transaction():
+        cart.clear()
 
 
 def merge_guest_cart(data: dict | None, user) -> None:
@@ -343,16 +327,16 @@ def merge_guest_cart(data: dict | None, user) -> None:
     """
     guest = GuestCart(data)
     account = AccountCart(user)
-    mine = account.entries()
-    for pid, (qty, seen) in sorted(guest.entries().items()):
-        product = db.session.get(Product, pid)
-        if product is None:
-            continue
-        have = mine.get(pid, (0, seen))[0]
-        new = min(have + qty, product.stock, MAX_QUANTITY)
-        if new <= 0:
-            continue
-        if pid in mine or len(mine) < MAX_LINES:
-            account.put(pid, new, seen)
-            mine[pid] = (new, seen)
-    account.save()
+    with transaction():
+        mine = account.entries()
+        for pid, (qty, seen) in sorted(guest.entries().items()):
+            product = db.session.get(Product, pid)
+            if product is None:
+                continue
+            have = mine.get(pid, (0, seen))[0]
+            new = min(have + qty, stock.orderable_quantity(product))
+            if new <= 0:
+                continue
+            if pid in mine or len(mine) < MAX_LINES:
+                account.put(pid, new, seen)
+                mine[pid] = (new, seen)

@@ -1,9 +1,10 @@
 """The shopper's cart: show it, add, change, remove, accept a new price."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, \
-    session, url_for
+from flask import Blueprint, abort, flash, has_request_context, jsonify, redirect, render_template, \
+    request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, user_logged_in
 
 from ..redirects import safe_next
@@ -59,12 +60,22 @@ def add():
     try:
         changed = services.add(cart, form.product_id.data, form.quantity.data)
     except services.CartError as error:
+        if _wants_json():
+            return jsonify(message=str(error)), 409
         flash(str(error), "error")
         return redirect(_back(form.next.data))
     keep(cart)
-    flash(changed.notice or _("Đã thêm “%(name)s” vào giỏ hàng.", name=changed.product.name),
-          "info" if changed.notice else "success")
+    message = changed.notice or _("Đã thêm “%(name)s” vào giỏ hàng.", name=changed.product.name)
+    if _wants_json():  # the product page's script shows its own sheet with "view cart" and "check out"
+        count = services.count(cart)
+        return jsonify(message=message, count=count,
+                       count_words=ngettext("%(num)d sản phẩm", "%(num)d sản phẩm", count))
+    flash(message, "info" if changed.notice else "success")
     return redirect(safe_next(form.next.data, url_for("cart.show")))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.post("/update")

@@ -8,9 +8,20 @@ from flask import Blueprint, jsonify, request
 
 from . import services
 from .filters import BadFilter, CatalogFilters
-from .links import absolute_url
+from .links import absolute_url, media_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+# Fields other packages add to one product's JSON, ``(product, found) -> None``: the pickup
+# calendar, which builds on the catalogue, adds each outlet's earliest ready day
+# (``pickup.views.register``), so the catalogue does not import it.
+_product_fields = []
+
+
+def add_product_fields(add) -> None:
+    """Call ``add(product, found)`` on the JSON of ``/api/products/<slug>`` before it is sent."""
+    if add not in _product_fields:
+        _product_fields.append(add)
 
 
 @bp.errorhandler(BadFilter)
@@ -28,12 +39,17 @@ def products():
     filters = CatalogFilters.from_args(request.args)
     result = services.browse(filters, detail=True)
     return jsonify(items=[product_json(item) for item in result.items], page=result.page,
-                   per_page=result.per_page, total=result.total, pages=result.pages)
+                   per_page=result.per_page, total=result.total, pages=result.pages,
+                   approximate=result.approximate)
 
 
 @bp.get("/products/<slug>")
 def product(slug: str):
-    return jsonify(product_json(services.product_detail(slug)))
+    item = services.product_detail(slug)
+    found = product_json(item)
+    for add in _product_fields:
+        add(item.product, found)
+    return jsonify(found)
 
 
 def product_json(item: services.Listed) -> dict:
@@ -49,8 +65,8 @@ def product_json(item: services.Listed) -> dict:
         "village": {"slug": village.slug, "name": village.name, "name_en": village.name_en},
         "producer": {"slug": producer.slug, "name": producer.name},
         "photos": [
-            {"small": absolute_url("media.media", key=photo.small_key),
-             "large": absolute_url("media.media", key=photo.large_key),
+            {"small": media_url(photo.small_key, external=True),
+             "large": media_url(photo.large_key, external=True),
              "alt": photo.alt_vi or product.name_vi}
             for photo in product.photos
         ],

@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 
 from ..extensions import cache
+from ..outages import warn_now_and_then
 from .models import Certificate, Outlet, Producer, Product, Village
 
 _PREFIX = "catalog-counts"
@@ -42,8 +43,8 @@ def remembered(key: tuple, compute):
     try:
         full_key = f"{_PREFIX}:{_generation()}:{digest}"
         found = cache.get(full_key)
-    except _CACHE_DOWN:
-        log.warning("Cache unreachable: counting the catalogue afresh", exc_info=True)
+    except _CACHE_DOWN as error:
+        warn_now_and_then(log, "cache", "Cache unreachable (%s): counting the catalogue afresh", error)
         return compute()
     if found is None:
         found = compute()
@@ -100,5 +101,5 @@ def _forget_if_changed(session) -> None:
             and cache in current_app.extensions.get("cache", {}):
         try:
             forget()
-        except _CACHE_DOWN:  # the commit has happened: it must not look failed
-            log.warning("Cache unreachable: counts may lag until they expire", exc_info=True)
+        except _CACHE_DOWN as error:  # the commit has happened: it must not look failed
+            warn_now_and_then(log, "cache", "Cache unreachable (%s): counts may lag until they expire", error)

@@ -1,7 +1,9 @@
 """Facet counts: how many products each filter option would show under the other filters.
 
-One tally row per (village slug, stars, group) with its product count is enough for all of
-them: each facet's count applies every filter but its own (standard faceting).
+Each facet's count applies every filter but its own (standard faceting). The database returns
+them already summed (``queries.tally``): (stars, group) counts under the village filter, from
+which the total, star and group counts follow, and the busiest villages under the star and
+group filters, with how many villages match at all.
 """
 from collections import Counter
 from dataclasses import dataclass, field
@@ -40,27 +42,23 @@ class Facets:
 
 @dataclass
 class Tally:
-    """The total under every filter, and each facet's counts under the other filters."""
+    """The total under every filter, and the star and group counts under the other filters."""
 
     total: int = 0
-    villages: Counter = field(default_factory=Counter)
     stars: Counter = field(default_factory=Counter)
     groups: Counter = field(default_factory=Counter)
 
 
 def count(rows, filters: CatalogFilters) -> Tally:
-    """Add up tally rows (village slug, stars, group, n) under ``filters``."""
+    """Add up (stars, group, n) rows, counted under the village filter, under the other filters."""
     result = Tally()
-    villages, stars, group = set(filters.villages), set(filters.stars), filters.group
-    for village, level, product_group, n in rows:
-        v_ok = not villages or village in villages
+    stars, group = set(filters.stars), filters.group
+    for level, product_group, n in rows:
         s_ok = not stars or level in stars
         g_ok = not group or product_group == group
-        if s_ok and g_ok:
-            result.villages[village] += n
-        if v_ok and g_ok:
+        if g_ok:
             result.stars[level] += n
-        if v_ok and s_ok:
+        if s_ok:
             result.groups[product_group] += n
             if g_ok:
                 result.total += n
@@ -103,17 +101,18 @@ class Counts:
     more_villages: int = 0  # villages with matches that are not offered as choices
 
 
-def summarise(rows, filters: CatalogFilters) -> Counts:
-    """Return the total and facet counts of tally ``rows`` under ``filters``, with village names."""
-    tally = count(rows, filters)
-    busiest = [slug for slug, n in tally.villages.most_common(VILLAGE_CHOICES) if n]
-    offered = set(busiest) | set(filters.villages)
-    villages = [VillageCount.of(v, tally.villages[v.slug])
-                for v in queries.villages_named(offered)] if offered else []
-    return Counts(
-        total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups), villages=villages,
-        more_villages=sum(1 for slug, n in tally.villages.items() if n and slug not in offered),
-    )
+def summarise(tallied, filters: CatalogFilters) -> Counts:
+    """Return the total and facet counts of ``queries.tally``'s rows under ``filters``."""
+    tally = count(tallied.stars_groups, filters)
+    matched = tallied.villages[0][4] if tallied.villages else 0
+    villages = [VillageCount(slug, name, name_en, n, fold(name), fold(name_en or ""))
+                for slug, name, name_en, n, _matched in tallied.villages]
+    found = {v.slug for v in villages}
+    missing = [slug for slug in filters.villages if slug not in found]
+    if missing:  # chosen villages nothing matches are offered too, with 0
+        villages += [VillageCount.of(v, 0) for v in queries.villages_named(missing)]
+    return Counts(total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups),
+                  villages=villages, more_villages=matched - len(found))
 
 
 def build(counts: Counts, filters: CatalogFilters) -> Facets:

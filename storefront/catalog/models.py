@@ -1,12 +1,32 @@
 """Villages, producers, outlets, products, certificates and photos."""
 import enum
+import secrets
+from datetime import timedelta
 
 from flask_babel import get_locale, lazy_gettext as _l
 
 from ..extensions import db
+from ..text import fold
 from ..timeutil import add_months, local_today, utcnow
+from . import listing_rule
+from .statuses import ProductStatus, ReviewStatus
 
 CERTIFICATE_MONTHS = 36
+
+
+def _no_week(outlet) -> str:
+    return ""
+
+
+# The week's opening hours as text come from the pickup calendar, which builds on the catalogue
+# (so the catalogue does not import it): ``pickup.views.register`` hands them in at start-up.
+_week_text = _no_week
+
+
+def describe_weeks_with(week_text) -> None:
+    """Use ``week_text(outlet) -> str`` (empty when unknown) for ``Outlet.hours``."""
+    global _week_text
+    _week_text = week_text
 
 
 class ProductGroup(enum.StrEnum):
@@ -41,17 +61,25 @@ PRODUCER_KIND_LABELS = {
 }
 
 
-class ReviewStatus(enum.StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-
-
 REVIEW_LABELS = {
     ReviewStatus.PENDING: _l("Chờ duyệt"),
     ReviewStatus.VERIFIED: _l("Đã xác minh"),
     ReviewStatus.REJECTED: _l("Bị từ chối"),
+    ReviewStatus.REVOKED: _l("Đã thu hồi"),
 }
+
+# The public code of a certificate: no 0/O, 1/I/L, so it can be read off a label and typed back.
+CERTIFICATE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CERTIFICATE_CODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes: not guessable, not enumerable
+
+
+def fold_decision_number(number: str | None) -> str:
+    """Return a decision number as searched: no accents, no case, no spaces (``1234/QĐ-UBND`` → ``1234/qd-ubnd``)."""
+    return "".join(fold(number or "").split())
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
 
 
 class PlaceType(enum.StrEnum):
@@ -71,12 +99,6 @@ PLACE_TYPE_LABELS = {
     PlaceType.TRANSPORT_HUB: _l("Đầu mối giao thông"),
     PlaceType.OTHER: _l("Khác"),
 }
-
-
-class ProductStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
 
 
 PRODUCT_STATUS_LABELS = {
@@ -153,6 +175,11 @@ class Producer(db.Model):
     review_note = db.Column(db.Text)
     reviewed_at = db.Column(db.DateTime)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Days needed to bring ordered goods to an outlet, and the weekdays it delivers
+    # (digits, Monday 0 … Sunday 6): read by storefront/pickup/schedule.py.
+    lead_days = db.Column(db.Integer, nullable=False, default=2, server_default="2")
+    delivery_weekdays = db.Column(db.String(7), nullable=False, default="0123456",
+                                  server_default="0123456")
 
     village = db.relationship("Village", back_populates="producers")
     products = db.relationship("Product", back_populates="producer")
@@ -176,6 +203,7 @@ product_outlets = db.Table(
     "product_outlet",
     db.Column("product_id", db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
     db.Column("outlet_id", db.Integer, db.ForeignKey("outlet.id", ondelete="CASCADE"), primary_key=True),
+    db.Index("ix_product_outlet_outlet", "outlet_id", "product_id"),  # an outlet's products
 )
 
 
@@ -193,6 +221,10 @@ class Outlet(db.Model):
     latitude = db.Column(db.Float)
     longitude = db.Column(db.Float)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Pickup: instructions for shoppers (which counter, parking) and an optional daily limit.
+    instructions_vi = db.Column(db.Text)
+    instructions_en = db.Column(db.Text)
+    pickups_per_day = db.Column(db.Integer)
 
     village = db.relationship("Village", back_populates="outlets")
     staff = db.relationship("User", back_populates="outlet")
@@ -212,7 +244,12 @@ class Outlet(db.Model):
 
     @property
     def hours(self) -> str:
-        return _in_locale(self.opening_hours, self.opening_hours_en)
+        """Return the week's opening hours as text: from the hours data, else the free-text note."""
+        return _week_text(self) or _in_locale(self.opening_hours, self.opening_hours_en)
+
+    @property
+    def instructions(self) -> str:
+        return _in_locale(self.instructions_vi, self.instructions_en)
 
     @property
     def map_url(self) -> str | None:
@@ -235,6 +272,7 @@ class Product(db.Model):
     unit_en = db.Column(db.String(60))
     price = db.Column(db.Integer, nullable=False)  # whole đồng
     stock = db.Column(db.Integer, nullable=False, default=0)
+    lead_days = db.Column(db.Integer)  # overrides the producer's lead time when set
     status = db.Column(db.String(20), nullable=False, default=ProductStatus.DRAFT, index=True)
     # Folded names of product, producer and village: what accent-insensitive search reads.
     search_text = db.Column(db.Text, nullable=False, default="")
@@ -276,18 +314,15 @@ class Product(db.Model):
     def unit(self) -> str:
         return _in_locale(self.unit_vi, self.unit_en)
 
+    # The listing rule lives in listing_rule.py (in SQL: listing.py, which builds on these
+    # models); these two methods only let templates and other domains ask a loaded product.
     def current_certificate(self, today=None):
-        """Return the verified, unexpired certificate that gives the product its stars, if any."""
-        today = today or local_today()
-        valid = [c for c in self.certificates if c.is_valid_on(today)]
-        return max(valid, key=lambda c: c.decision_date, default=None)
+        """Return the certificate that gives the product its public stars on ``today``, if any."""
+        return listing_rule.current_certificate(self, today)
 
     def is_listed(self, today=None) -> bool:
-        return (
-            self.status == ProductStatus.PUBLISHED
-            and self.producer.verified
-            and self.current_certificate(today) is not None
-        )
+        """Tell whether shoppers see the product on ``today`` (Hanoi's today by default)."""
+        return listing_rule.is_listed(self, today)
 
 
 class Certificate(db.Model):
@@ -306,6 +341,12 @@ class Certificate(db.Model):
     review_note = db.Column(db.Text)
     reviewed_at = db.Column(db.DateTime)
     reviewed_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    # Public, stable and unguessable: what a label's QR code and the public check page use.
+    code = db.Column(db.String(16), nullable=False, unique=True, default=new_certificate_code)
+    # Folded decision number, so the public search is accent- and case-insensitive.
+    decision_number_folded = db.Column(db.String(60), nullable=False, default="", index=True)
+    revoked_at = db.Column(db.DateTime)
+    revoke_reason = db.Column(db.Text)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     product = db.relationship("Product", back_populates="certificates")
@@ -314,18 +355,26 @@ class Certificate(db.Model):
         db.Index("ix_certificate_listing", "product_id", "status", "expires_on"),
         db.CheckConstraint("stars between 3 and 5", name="stars_certified"),
         db.CheckConstraint("score between 50 and 100", name="score_range"),
-        db.CheckConstraint("status in ('pending', 'verified', 'rejected')", name="status_known"),
+        db.CheckConstraint("status in ('pending', 'verified', 'rejected', 'revoked')",
+                           name="status_known"),
         db.CheckConstraint(
             "issuing_level in ('district', 'province', 'central')", name="issuing_level_known"
         ),
     )
 
+    @db.validates("decision_number")
+    def _fold_decision_number(self, key, value):
+        self.decision_number_folded = fold_decision_number(value)
+        return value
+
     @staticmethod
     def expiry_for(decision_date):
         return add_months(decision_date, CERTIFICATE_MONTHS)
 
-    def is_valid_on(self, day) -> bool:
-        return self.status == ReviewStatus.VERIFIED and day < self.expires_on
+    @property
+    def last_valid_day(self):
+        """Return the last day the certificate counts (the day before ``expires_on``)."""
+        return self.expires_on - timedelta(days=1)
 
     def days_left(self, today=None) -> int:
         return (self.expires_on - (today or local_today())).days

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..text import fold
 from ..timeutil import local_today
-from . import counting, faceting, queries
+from . import counting, faceting, queries, stock
 from .filters import CatalogFilters, Sort
 from .models import (
     Certificate, Outlet, Photo, PlaceType, Producer, Product, ReviewStatus, Village,
@@ -38,7 +38,7 @@ class Listed:
 
     @property
     def sold_out(self) -> bool:
-        return self.product.stock <= 0
+        return stock.is_sold_out(self.product)
 
     @property
     def first_photo(self) -> Photo | None:
@@ -53,7 +53,7 @@ class Listed:
 
     @property
     def max_quantity(self) -> int:
-        return max(0, min(self.product.stock, 99))
+        return stock.orderable_quantity(self.product)
 
 
 @dataclass
@@ -62,6 +62,7 @@ class CataloguePage:
     total: int
     filters: CatalogFilters
     facets: faceting.Facets | None = None
+    approximate: bool = False  # found by similar words: nothing had every word as typed
 
     @property
     def page(self) -> int:
@@ -80,18 +81,28 @@ def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | 
            facets: bool = False, detail: bool = False) -> CataloguePage:
     """Return one page of listed products matching ``filters``, with facet counts when asked.
 
-    ``detail`` loads every photo and the active outlets of each product (the JSON API).
+    ``detail`` loads every photo and the active outlets of each product (the JSON API). When no
+    product has every search word and the backend can, words are matched by similarity instead
+    (a typo still finds the product) and the page says it is ``approximate``.
     """
     today = today or local_today()
-    rows = queries.page_rows(filters, scope, today, detail=detail)
-    counts = counting.remembered(
-        ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words),
-         tuple(sorted(filters.villages)), filters.stars, filters.group),
-        lambda: faceting.summarise(queries.tally(filters, scope, today), filters))
-    page = CataloguePage(_listed(rows), counts.total, filters)
+    counts, fuzzy = _counts(filters, scope, today), False
+    if not counts.total and filters.words and queries.fuzzy_search_available():
+        similar = _counts(filters, scope, today, fuzzy=True)
+        if similar.total:
+            counts, fuzzy = similar, True
+    rows = queries.page_rows(filters, scope, today, detail=detail, fuzzy=fuzzy)
+    page = CataloguePage(_listed(rows), counts.total, filters, approximate=fuzzy)
     if facets:
         page.facets = faceting.build(counts, filters)
     return page
+
+
+def _counts(filters: CatalogFilters, scope: Scope, today: date, fuzzy: bool = False):
+    key = ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words), fuzzy,
+           tuple(sorted(filters.villages)), filters.stars, filters.group)
+    return counting.remembered(key, lambda: faceting.summarise(
+        queries.tally(filters, scope, today, choices=faceting.VILLAGE_CHOICES, fuzzy=fuzzy), filters))
 
 
 def _listed(rows) -> list[Listed]:
@@ -126,7 +137,7 @@ def village_counts(today: date | None = None) -> dict[int, int]:
     """Return the number of listed products per village id (villages without any left out)."""
     today = today or local_today()
     return counting.remembered(
-        ("villages", today), lambda: queries.products_per_village(queries.listing(today, stars=False)))
+        ("villages", today), lambda: queries.products_per_village(today))
 
 
 def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
@@ -202,12 +213,12 @@ def village_outlets(village_id: int) -> list[Outlet]:
 
 def sitemap(today: date | None = None) -> dict[str, list]:
     """Return the slugs of every public page, by kind."""
-    listed = queries.listing(today, stars=False)
+    today = today or local_today()
     producers = select(Producer.slug).where(Producer.status == ReviewStatus.VERIFIED) \
         .order_by(Producer.id)
     outlets = select(Outlet.slug).where(Outlet.active.is_(True)).order_by(Outlet.id)
     return {
-        "products": queries.listed_slugs(listed),
+        "products": queries.listed_slugs(today),
         "villages": list(db.session.scalars(select(Village.slug).order_by(Village.id))),
         "producers": list(db.session.scalars(producers)),
         "outlets": list(db.session.scalars(outlets)),

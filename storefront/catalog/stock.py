@@ -1,14 +1,18 @@
 """Stock rules, all in one place.
 
-Stock is what the producer has on hand. Placing an order takes it with a guarded
-UPDATE (``stock >= n``) so two shoppers can never both get the last unit; a CHECK
-constraint on ``product.stock >= 0`` backs this up. Cancelling returns it.
+Stock is what the producer has on hand. A cart line or order line holds at most
+``MAX_QUANTITY`` units and never more than is left; a product with nothing left is sold out
+(still listed, not orderable). Placing an order takes stock with a guarded UPDATE
+(``stock >= n``) so two shoppers can never both get the last unit; a CHECK constraint on
+``product.stock >= 0`` backs this up. Cancelling returns it.
 """
 from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..extensions import db
 from .models import Product
+
+MAX_QUANTITY = 99  # units of one product in one cart or order line
 
 
 class OutOfStock(Exception):
@@ -20,6 +24,38 @@ class OutOfStock(Exception):
             _("Chỉ còn %(available)d sản phẩm “%(name)s”, không đủ %(wanted)d.",
               available=available, name=name, wanted=wanted)
         )
+
+
+def is_sold_out(product: Product) -> bool:
+    """Tell whether no unit of the product is left."""
+    return product.stock <= 0
+
+
+def orderable_quantity(product: Product) -> int:
+    """Return the most units of the product one line may hold: what is left, at most 99."""
+    return max(0, min(product.stock, MAX_QUANTITY))
+
+
+def is_short_of(product: Product, quantity: int) -> bool:
+    """Tell whether some units are left, but fewer than ``quantity``."""
+    return 0 < product.stock < quantity
+
+
+def within_line_limit(quantity: int) -> bool:
+    """Tell whether one line may hold ``quantity`` units (1 to 99), whatever is left."""
+    return 1 <= quantity <= MAX_QUANTITY
+
+
+def clamp(product: Product, wanted: int) -> tuple[int, str | None]:
+    """Return the quantity a line can hold, with a message when it is less than ``wanted``."""
+    limit = orderable_quantity(product)
+    if wanted <= limit:
+        return wanted, None
+    if limit == product.stock:
+        return limit, _("Chỉ còn %(n)d sản phẩm “%(name)s”; số lượng trong giỏ đã được điều "
+                        "chỉnh thành %(n)d.", n=limit, name=product.name)
+    return limit, _("Mỗi sản phẩm chỉ mua tối đa %(n)d; số lượng trong giỏ đã được điều "
+                    "chỉnh thành %(n)d.", n=limit)
 
 
 def reserve(product_id: int, quantity: int) -> None:

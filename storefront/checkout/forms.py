@@ -4,9 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..accounts.forms import email_field, strip_text
+from ..accounts.forms import email_field, phone_field, strip_text
 from ..orders.models import PAYMENT_METHOD_LABELS
-from .services import normalize_phone
 
 
 def _int_or_none(value):
@@ -19,13 +18,15 @@ def _int_or_none(value):
 class CheckoutForm(FlaskForm):
     name = StringField(_l("Họ và tên"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=120)])
-    phone = StringField(_l("Số điện thoại"), validators=[
-        DataRequired(_l("Vui lòng nhập số điện thoại."))])
+    phone = phone_field(_l("Số điện thoại"), required=True)
     email = email_field(_l("E-mail"))
     outlet_id = RadioField(_l("Điểm nhận hàng"), coerce=_int_or_none, validate_choice=False)
     payment_method = RadioField(_l("Phương thức thanh toán"), validate_choice=False)
     refresh = SubmitField(_l("Cập nhật điểm nhận hàng"))
     review = SubmitField(_l("Xem lại đơn hàng"))
+    place = SubmitField(_l("Đặt hàng"))  # one screen: place straight from here
+    checkout_token = HiddenField()  # a second tap finds the order the first one placed
+    seen = HiddenField()  # the cart the shopper saw (services.cart_fingerprint)
 
     def offer(self, plan, methods) -> None:
         """Set the outlets and payment methods this cart can use."""
@@ -44,13 +45,6 @@ class CheckoutForm(FlaskForm):
             if target is not None:
                 moves[pickup.outlet.id] = target
         return moves
-
-    def validate_phone(self, field):
-        try:
-            field.data = normalize_phone(field.data)
-        except ValueError:
-            raise ValidationError(_l("Số điện thoại phải có 10 chữ số bắt đầu bằng 0 "
-                                     "(ví dụ 0912345678) hoặc dạng +84912345678.")) from None
 
     def validate_payment_method(self, field):
         if field.data not in {value for value, _label in field.choices}:

@@ -5,7 +5,6 @@ this module only reads and returns plain values, and re-checks every choice agai
 database.
 """
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -17,9 +16,11 @@ from ..catalog.models import Outlet
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..orders import placement
+from ..orders.links import order_url
 from ..orders.models import Order, PaymentMethod
 from ..orders.services import expire_payment
-from . import routing
+from ..orders import routing
+from ..payments import bank, gateway
 
 
 class CheckoutError(Exception):
@@ -36,21 +37,6 @@ class OutletCannotTake(CheckoutError):
 
 class CardPaymentFailed(CheckoutError):
     """Stripe could not start the payment; the order was cancelled and its stock returned."""
-
-
-_PHONE = re.compile(r"^(?:0|\+84)([1-9]\d{8})$")
-
-
-def normalize_phone(raw: str | None) -> str:
-    """Return a Vietnamese number as ``0xxxxxxxxx`` from ``0xxxxxxxxx`` or ``+84xxxxxxxxx``.
-
-    :raises ValueError: anything else (spaces, dots and dashes are ignored).
-    """
-    compact = re.sub(r"[\s.\-()]", "", raw or "")
-    match = _PHONE.match(compact)
-    if not match:
-        raise ValueError(compact)
-    return "0" + match.group(1)
 
 
 def new_checkout_token() -> str:
@@ -171,10 +157,13 @@ def preferred_outlet(user) -> int | None:
 # --- payment and placement -------------------------------------------------------------------
 
 def payment_methods(order_total: int) -> list[PaymentMethod]:
-    """Return the methods offered for this total (card only with Stripe and a large enough total)."""
+    """Return the methods offered for this total: transfer when the shop's account is set, card
+    only with Stripe and a large enough total, pay at pickup always."""
     methods = [PaymentMethod.AT_PICKUP]
     if placement.card_available(order_total):
         methods.insert(0, PaymentMethod.CARD)
+    if bank.transfer_available():
+        methods.insert(0, PaymentMethod.VIETQR)
     return methods
 
 
@@ -186,21 +175,19 @@ def place(cart_lines: list[CartLine], state: dict, user=None, locale: str = "vi"
     contact = placement.Contact(**state["contact"])
     return placement.place_order(cart_lines, contact, state["assignment"], state["payment"],
                                  state["token"], user=user, locale=locale,
-                                 access_token=state["access"])
+                                 access_token=state["access"], pickup_days=state.get("days"))
 
 
-def start_card_payment(order: Order, access_token: str) -> str:
+def start_card_payment(order: Order) -> str:
     """Open a Stripe Checkout session for a placed card order and return its URL.
 
-    Stripe sends the shopper back to the order page with its token, so the codes show.
+    Stripe sends the shopper back to the order page without its secret token (nothing secret
+    goes to Stripe): the shopper's session already remembers it, so the codes show.
 
     :raises CardPaymentFailed: Stripe refused; the order is cancelled and its stock returned.
     """
-    from ..payments import gateway
-
     try:
-        return gateway.create_checkout_session(
-            order, return_url=f"{gateway.order_link(order)}?t={access_token}")
+        return gateway.create_checkout_session(order, return_url=order_url(order))
     except gateway.PaymentError as error:
         db.session.rollback()
         order = db.session.get(Order, order.id)

@@ -16,11 +16,25 @@ from ..orders import codes
 from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
 from ..orders.views import remember_token
+from ..pickup import calendars as pickup_calendars, choices as pickup_choices
 from . import services
 from .forms import PAYMENT_METHOD_LABELS, CheckoutForm, PlaceOrderForm
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
 STATE = "checkout"
+
+
+@bp.app_template_global()
+def cart_ready_days(cart_lines) -> list[tuple]:
+    """Return ``(outlet, earliest ready day)`` for each pickup the cart would make (none if it can't)."""
+    if not cart_lines:
+        return []
+    try:
+        plan = services.plan(list(cart_lines))
+    except services.CheckoutError:
+        return []
+    return [(p.outlet, pickup_calendars.ready_day(p.outlet, [l.product for l in p.lines]))
+            for p in plan.pickups]
 
 
 def _state() -> dict:
@@ -51,6 +65,10 @@ def _prefill(state: dict) -> dict:
 
 @bp.route("", methods=["GET", "POST"])
 def start():
+    token = request.form.get("checkout_token") if request.form.get("place") else None
+    existing = order_for_checkout_token(token) if token else None
+    if existing is not None:  # a second tap on "place order"
+        return _already_placed(existing, _state())
     _cart_obj, cart_lines = _cart()
     state = _state()
     try:
@@ -64,14 +82,29 @@ def start():
     methods = services.payment_methods(cart_services.total(cart_lines))
     if form.is_submitted():
         plan = _choose(form, cart_lines, plan, state)
+        _choose_days(form, plan, state)
         form.offer(plan, methods)
         if not form.refresh.data and not form.form_errors and form.validate():
             state.update(contact=form.contact(), payment=form.payment_method.data)
             _save(state)
+            if form.place.data:
+                return _place_from_start(form, state)
             return redirect(url_for("checkout.review"), 303)
     form.offer(plan, methods)
+    state.setdefault("token", services.new_checkout_token())
+    _save(state)
+    form.checkout_token.data = state["token"]
+    form.seen.data = services.cart_fingerprint(cart_lines)
     return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
                            total=cart_services.total(cart_lines))
+
+
+def _place_from_start(form, state: dict):
+    """Place the order from the one-screen checkout, as the review page's button would."""
+    state.setdefault("access", codes.new_access_token())
+    state["reviewed"] = form.seen.data or ""
+    _save(state)
+    return _submit(form.checkout_token.data or "", state, back="checkout.start")
 
 
 def _choose(form, cart_lines, plan, state):
@@ -87,6 +120,15 @@ def _choose(form, cart_lines, plan, state):
         state["preferred"] = plan.pickups[0].outlet.id
     _save(state)
     return plan
+
+
+def _choose_days(form, plan, state) -> None:
+    """Keep the pickup day posted for each pickup (the earliest ready day when none was)."""
+    try:
+        state["days"] = pickup_choices.read(request.form, plan, state.get("days"))
+    except pickup_choices.PickupDayError as error:
+        form.form_errors.append(str(error))
+    _save(state)
 
 
 @bp.get("/review")
@@ -120,6 +162,8 @@ def _stale_choice(plan, state: dict, total: int) -> str | None:
     stored = {int(pid): oid for pid, oid in (state.get("assignment") or {}).items()}
     if plan.assignment != stored:
         return _("Giỏ hàng hoặc điểm bán đã thay đổi. Vui lòng chọn lại điểm nhận hàng.")
+    if pickup_choices.stale(plan, state.get("days")):
+        return pickup_choices.stale(plan, state.get("days"))
     if state.get("payment") not in [m.value for m in services.payment_methods(total)]:
         return _("Vui lòng chọn lại phương thức thanh toán.")
     return None
@@ -130,7 +174,11 @@ def place():
     form = PlaceOrderForm()
     if not form.validate_on_submit():
         abort(400)
-    token, state = form.checkout_token.data or "", _state()
+    return _submit(form.checkout_token.data or "", _state())
+
+
+def _submit(token: str, state: dict, back: str = "checkout.review"):
+    """Place the order the shopper saw, once: a repeated token leads to the order already placed."""
     existing = order_for_checkout_token(token) if token else None
     if existing is not None:
         return _already_placed(existing, state)
@@ -138,7 +186,7 @@ def place():
     if not token or state.get("token") != token \
             or state.get("reviewed") != services.cart_fingerprint(cart_lines):
         flash(_("Giỏ hàng đã thay đổi sau khi bạn xem lại. Vui lòng kiểm tra rồi đặt hàng."), "error")
-        return redirect(url_for("checkout.review"), 303)
+        return redirect(url_for(back), 303)
     try:
         placed = services.place(cart_lines, state, user=_user(), locale=current_language())
     except AlreadyPlaced as error:
@@ -150,13 +198,17 @@ def place():
     if placed.order.payment_method == PaymentMethod.CARD:
         return _pay_by_card(placed, cart)
     _finish(cart)
+    if placed.order.payment_method == PaymentMethod.VIETQR:
+        flash(_("Đã đặt đơn hàng %(number)s. Vui lòng chuyển khoản theo mã VietQR bên dưới.",
+                number=placed.order.number), "success")
+        return redirect(url_for("orders.show", number=placed.order.number), 303)
     flash(_("Đã đặt đơn hàng %(number)s. Cảm ơn bạn!", number=placed.order.number), "success")
     return redirect(url_for("orders.show", number=placed.order.number), 303)
 
 
 def _pay_by_card(placed, cart):
     try:
-        url = services.start_card_payment(placed.order, placed.access_token)
+        url = services.start_card_payment(placed.order)
     except services.CardPaymentFailed as error:
         state = _state()
         for key in ("token", "access", "payment"):

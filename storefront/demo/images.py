@@ -1,55 +1,35 @@
-"""Draw stand-in product photos with Pillow: a group colour, a simple shape and the product's name."""
+"""Draw stand-in product photos with Pillow: the product's shape lit on a table, as a studio shot.
+
+No text is drawn into a photo (the page says the name; a caption would be cut off by the crop).
+Each product gets several views: a centred hero shot, a closer look from the side, and a pair.
+"""
 import io
-import textwrap
+import random
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 # Below the 1200 px rendition width on purpose: encoding two WebP renditions of each of ~90
 # photos is most of the seeding time, and 960 px keeps the whole seed well under 20 s.
 SIZE = (960, 720)
-K = SIZE[0] / 1200  # the shapes and caption below are laid out for 1200 px
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-    "C:/Windows/Fonts/arialbd.ttf",
-)
+K = SIZE[0] / 1200  # the shapes below are laid out for 1200 px
+SUPERSAMPLE = 2  # shapes are drawn twice as large, then scaled down: smooth edges
 
-# (top, bottom) of the background gradient, and the colour the shape is drawn in
+# (top, bottom) of the background gradient, and the colour the product is drawn in
 GROUP_COLOURS = {
     "food": ((252, 222, 170), (233, 150, 80), (150, 70, 30)),
-    "beverages": ((200, 230, 250), (90, 150, 210), (250, 250, 245)),
+    "beverages": ((200, 230, 250), (90, 150, 210), (70, 120, 60)),
     "herbal": ((215, 240, 200), (110, 170, 90), (40, 95, 45)),
     "handicrafts": ((240, 230, 215), (185, 150, 115), (35, 75, 150)),
     "ornamental": ((230, 245, 225), (150, 200, 140), (200, 60, 120)),
     "tourism": ((255, 240, 200), (120, 180, 200), (160, 60, 40)),
 }
-
-
-@lru_cache(maxsize=4)
-def _font(size: int) -> ImageFont.ImageFont:
-    """Return a font with Vietnamese glyphs when the system has one, else Pillow's own."""
-    for path in FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
-
-
-def _background(group: str, variant: int) -> Image.Image:
-    """Return a vertical gradient between the group's two colours (reversed for odd variants)."""
-    top, bottom, _ = GROUP_COLOURS[group]
-    if variant % 2:
-        top, bottom = bottom, top
-    image = Image.new("RGB", SIZE, top)
-    draw = ImageDraw.Draw(image)
-    for y in range(SIZE[1]):
-        mix = y / (SIZE[1] - 1)
-        draw.line((0, y, SIZE[0], y), fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom)))
-    return image
+# studio sets: (wall top, wall bottom, table, table grain)
+SETS = (
+    ((246, 240, 230), (226, 214, 196), (182, 134, 88), (160, 112, 70)),   # cream wall, oak table
+    ((232, 237, 242), (205, 214, 224), (244, 242, 236), (226, 222, 214)),  # grey-blue wall, linen
+    ((222, 232, 218), (190, 206, 186), (98, 66, 46), (82, 54, 38)),      # sage wall, walnut table
+)
 
 
 def _shade(colour, amount: int):
@@ -190,28 +170,101 @@ SHAPES = {
 }
 
 
-def _caption(image: Image.Image, text: str) -> None:
-    """Write ``text`` on a dark band across the bottom of ``image``."""
-    font, line_height = _font(round(54 * K)), round(66 * K)
-    lines = textwrap.wrap(text, width=34)[:2]
-    band = Image.new("RGBA", (SIZE[0], round(70 * K) + line_height * len(lines)), (20, 20, 20, 170))
-    image.paste(band, (0, SIZE[1] - band.height), band)
-    draw = ImageDraw.Draw(image)
-    y = SIZE[1] - band.height + round(35 * K)
-    for line in lines:
-        width = draw.textlength(line, font=font)
-        draw.text(((SIZE[0] - width) / 2, y), line, font=font, fill=(255, 255, 255))
-        y += line_height
+def _gradient(size, top, bottom) -> Image.Image:
+    """Return a vertical gradient from ``top`` to ``bottom``."""
+    column = Image.new("RGB", (1, 256))
+    column.putdata([tuple(round(a + (b - a) * y / 255) for a, b in zip(top, bottom)) for y in range(256)])
+    return column.resize(size, Image.BILINEAR)
+
+
+def _studio(variant: int, horizon: int, seed: int) -> Image.Image:
+    """Return the wall and the table top, with a little grain so it reads as a photo."""
+    wall_top, wall_bottom, table, grain = SETS[variant % len(SETS)]
+    image = _gradient((SIZE[0], horizon), wall_top, wall_bottom)
+    scene = Image.new("RGB", SIZE)
+    scene.paste(image, (0, 0))
+    scene.paste(_gradient((SIZE[0], SIZE[1] - horizon), _shade(table, 18), _shade(table, -22)), (0, horizon))
+    draw = ImageDraw.Draw(scene)
+    rng = random.Random(seed)
+    for _ in range(70):  # wood grain or linen weave
+        y = rng.randrange(horizon + 4, SIZE[1])
+        draw.line((0, y, SIZE[0], y + rng.randint(-6, 6)), fill=grain, width=rng.choice((1, 1, 2)))
+    draw.line((0, horizon, SIZE[0], horizon), fill=_shade(table, 35), width=3)
+    return scene
+
+
+def _product_layer(shape: str, colour, cx: float, cy: float, scale: float) -> Image.Image:
+    """Draw the shape large on a transparent layer, light it from the upper left, scale it down."""
+    big = (SIZE[0] * SUPERSAMPLE, SIZE[1] * SUPERSAMPLE)
+    layer = Image.new("RGBA", big, (0, 0, 0, 0))
+    SHAPES[shape](ImageDraw.Draw(layer), cx * SUPERSAMPLE, cy * SUPERSAMPLE, scale * SUPERSAMPLE, colour)
+    box = layer.getchannel("A").getbbox()
+    if not box:
+        return layer.resize(SIZE)
+    part = layer.crop(box)  # light only the product, not the empty canvas
+    width, height = part.size
+    alpha = part.getchannel("A")
+    light = Image.linear_gradient("L").rotate(90).resize(part.size).point(lambda v: 150 + v * 105 // 255)
+    rgb = ImageChops.multiply(part.convert("RGB"), Image.merge("RGB", (light,) * 3))
+    shine = Image.new("L", part.size, 0)
+    ImageDraw.Draw(shine).ellipse((width * .18, height * .12, width * .30, height * .55), fill=120)
+    shine = ImageChops.multiply(shine.filter(ImageFilter.GaussianBlur(width * .04)), alpha)
+    rgb = Image.composite(Image.new("RGB", part.size, (255, 255, 255)), rgb, shine)
+    small_box = tuple(round(v / SUPERSAMPLE) for v in box)
+    out = Image.new("RGBA", SIZE, (0, 0, 0, 0))
+    lit = Image.merge("RGBA", (*rgb.split(), alpha)).resize(
+        (max(1, small_box[2] - small_box[0]), max(1, small_box[3] - small_box[1])), Image.LANCZOS)
+    out.paste(lit, small_box[:2])
+    return out
+
+
+def _place(scene: Image.Image, layer: Image.Image) -> None:
+    """Set the product on the table with a soft contact shadow under it."""
+    box = layer.getchannel("A").getbbox()
+    if not box:
+        return
+    left, top, right, bottom = box
+    small = (SIZE[0] // 4, SIZE[1] // 4)
+    shadow = Image.new("L", small, 0)
+    spread = (right - left) * .08
+    ImageDraw.Draw(shadow).ellipse(tuple(v / 4 for v in (left - spread, bottom - (right - left) * .07,
+                                                         right + spread, bottom + (right - left) * .05)), fill=150)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(max(1, (right - left) * .0125))).resize(SIZE, Image.BILINEAR)
+    scene.paste(Image.new("RGB", SIZE, (40, 30, 25)), (0, 0), shadow)
+    scene.paste(layer, (0, 0), layer)
+
+
+def _vignette(scene: Image.Image) -> Image.Image:
+    small = (SIZE[0] // 8, SIZE[1] // 8)  # blur small, then enlarge: the same soft edge, far cheaper
+    mask = Image.new("L", small, 0)
+    ImageDraw.Draw(mask).ellipse((-small[0] * .25, -small[1] * .3, small[0] * 1.25, small[1] * 1.3), fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(11)).resize(SIZE, Image.BILINEAR)
+    return Image.composite(scene, ImageChops.multiply(scene, Image.new("RGB", SIZE, (200, 200, 200))), mask)
+
+
+# per view: (scale, x offset) of each item, in 1200 px units; the first item is the product
+VIEWS = (
+    ((1.25, 0),),                    # hero shot, centred
+    ((1.55, -90),),                  # closer, from the side
+    ((0.8, 200), (1.15, -120)),      # a pair: one further back, one in front
+)
 
 
 def draw_photo(name: str, group: str, shape: str, variant: int = 0) -> bytes:
-    """Return a JPEG of ``shape`` on the group's colours, captioned with ``name``; variants differ."""
-    image = _background(group, variant)
-    draw = ImageDraw.Draw(image)
-    scale = (1.35, 1.0, 1.15)[variant % 3] * K
-    cx = SIZE[0] / 2 + (0, -180, 180)[variant % 3] * K
-    SHAPES[shape](draw, cx, 340 * K, scale, GROUP_COLOURS[group][2])
-    _caption(image, name)
+    """Return a JPEG studio shot of ``shape`` in the group's colour; each variant is another view.
+
+    ``name`` only seeds the grain, so two products never look exactly alike; it is not written.
+    """
+    colour = GROUP_COLOURS[group][2]
+    seed = sum(map(ord, name)) + variant
+    cy = 350 * K
+    horizon = round(cy + 40 * K)
+    scene = _studio(variant, horizon, seed)
+    for scale, dx in VIEWS[variant % len(VIEWS)]:
+        tint = colour if scale >= 1 or len(VIEWS[variant % len(VIEWS)]) == 1 else _shade(colour, 25)
+        rise = 0 if scale >= 1 else -60 * K  # the far item stands further back on the table
+        _place(scene, _product_layer(shape, tint, SIZE[0] / 2 + dx * K, cy + rise, scale * K))
+    scene = _vignette(scene)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    scene.save(out, "JPEG", quality=82)
     return out.getvalue()

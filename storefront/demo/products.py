@@ -26,7 +26,7 @@ class ProductFact:
     description_en: str | None = None
     outlets: tuple[str, ...] | None = None  # outlet keys; the producer's default when None
     state: str = LISTED
-    photos: int = 1
+    photos: int = 2  # at least a hero shot and a closer look: the gallery always has something to swipe
 
 
 P = ProductFact
@@ -41,9 +41,9 @@ PRODUCTS = (
       "A 40 cm fortune vase, hand-painted blue lotus under the glaze.", photos=3),
     P("gom-bt", "Bộ ấm chén men rạn cổ", "Antique crackle-glaze tea set", "handicrafts",
       ("bộ 1 ấm 6 chén", "teapot and 6 cups"), 650000, 15, (4, 82, 150), "teapot",
-      "Ấm chén men rạn nâu, nung củi theo lối cổ.", "Brown crackle glaze, wood-fired the old way.", photos=2),
+      "Ấm chén men rạn nâu, nung củi theo lối cổ.", "Brown crackle glaze, wood-fired the old way."),
     P("gom-bt", "Bát ăn cơm men lam", "Blue-glaze rice bowls", "handicrafts", ("bộ 10 chiếc", "set of 10"),
-      320000, 40, (4, 76, 700), "bowl", "Bát men lam vẽ hoa cúc dây, dùng hằng ngày.",
+      320000, 40, (4, 76, 1075), "bowl", "Bát men lam vẽ hoa cúc dây, dùng hằng ngày.",
       "Everyday bowls painted with chrysanthemum vines."),
     P("gom-bt", "Đĩa sứ vẽ tay phong cảnh làng quê", "Hand-painted village landscape plate", "handicrafts",
       ("chiếc (đường kính 30 cm)", "piece (30 cm across)"), 450000, 0, (3, 66, 620), "plate",
@@ -51,7 +51,7 @@ PRODUCTS = (
       "A wall plate painted with banyan tree, well and communal house."),
     P("gom-bt", "Lọ hoa men hỏa biến", "Flambé-glaze flower vase", "handicrafts", PIECE, 780000, 9,
       (4, 85, 90), "vase", "Men hỏa biến đổi màu theo lửa lò, không chiếc nào giống chiếc nào.",
-      "The flambé glaze changes with the kiln's fire: no two are alike.", photos=2),
+      "The flambé glaze changes with the kiln's fire: no two are alike."),
     P("gom-bt", "Cốc sứ men gio", "Ash-glaze mugs", "handicrafts", ("hộp 2 chiếc", "box of 2"), 180000, 60,
       (3, 62, 200), "cup", "Cốc men tro trấu màu xám ngọc.", "Rice-husk ash glaze in jade grey."),
     P("gom-bt", "Trải nghiệm làm gốm Bát Tràng", "Pottery workshop in Bát Tràng", "tourism", TICKET,
@@ -68,7 +68,7 @@ PRODUCTS = (
       "A pair of door guardians after antique models."),
     P("quang-vinh", "Bình gốm vẽ vàng kim", "Gold-painted ceramic vase", "handicrafts", PIECE, 2500000, 3,
       (5, 91, 480), "vase", "Bình men đen vẽ vàng 24K, quà tặng cao cấp.",
-      "Black glaze with 24K gold painting, a gift piece.", photos=2),
+      "Black glaze with 24K gold painting, a gift piece."),
     P("quang-vinh", "Bộ đĩa sứ men trắng", "White porcelain plates", "handicrafts", ("bộ 6 chiếc", "set of 6"),
       420000, 25, (3, 58, 250), "plate", "Đĩa sứ trắng trơn, dùng được trong lò vi sóng.",
       "Plain white porcelain, microwave safe."),
@@ -90,11 +90,11 @@ PRODUCTS = (
       "90 cm wide, woven with the longevity pattern."),
     P("lua-vp", "Áo dài lụa Vạn Phúc may sẵn", "Ready-made Vạn Phúc silk áo dài", "handicrafts", PIECE,
       2200000, 5, (4, 79, 600), "cloth", "Áo dài lụa tơ tằm, đủ cỡ S đến XL.",
-      "Mulberry silk áo dài, sizes S to XL.", photos=2),
+      "Mulberry silk áo dài, sizes S to XL."),
     P("lua-vp", "Cà vạt lụa tơ tằm", "Mulberry silk tie", "handicrafts", PIECE, 250000, 0, (3, 64, 220),
       "cloth", "Cà vạt lụa dệt tay, hộp quà kèm theo.", "Hand-woven silk tie in a gift box."),
     P("lua-vp", "Túi lụa thêu tay", "Hand-embroidered silk bag", "handicrafts", PIECE, 320000, 18,
-      (3, 67, 800), "bag", "Túi xách nhỏ bằng lụa, thêu hoa mai.", "A small silk bag embroidered with apricot blossom."),
+      (3, 67, 1040), "bag", "Túi xách nhỏ bằng lụa, thêu hoa mai.", "A small silk bag embroidered with apricot blossom."),
     P("lua-vp", "Trải nghiệm dệt lụa Vạn Phúc", "Silk weaving experience in Vạn Phúc", "tourism", TICKET,
       120000, 300, (3, 60, 90), "ticket", "Xem kéo tơ, ngồi khung cửi và dệt thử một dải lụa.",
       "Watch silk reeling, sit at a loom and weave a strip yourself."),
@@ -102,7 +102,7 @@ PRODUCTS = (
     P("che-lam-dl", "Chè lam Đường Lâm", "Đường Lâm chè lam ginger rice sweets", "food",
       ("hộp 500 g", "box 500 g"), 85000, 80, (4, 78, 640), "cake",
       "Bột nếp, mật mía, gừng và lạc, làm tay theo công thức làng cổ.",
-      "Sticky-rice flour, molasses, ginger and peanuts, hand-made to the village recipe.", photos=2),
+      "Sticky-rice flour, molasses, ginger and peanuts, hand-made to the village recipe."),
     P("che-lam-dl", "Kẹo lạc Đường Lâm", "Đường Lâm peanut brittle", "food", ("hộp 300 g", "box 300 g"),
       55000, 120, (3, 65, 180), "cake", "Lạc rang giòn và mật mía.", "Roasted peanuts and molasses."),
     P("che-lam-dl", "Tương nếp Đường Lâm", "Đường Lâm sticky-rice soybean sauce", "food",
@@ -113,7 +113,7 @@ PRODUCTS = (
     P("du-lich-dl", "Tham quan làng cổ Đường Lâm nửa ngày", "Half-day Đường Lâm ancient village tour",
       "tourism", TICKET, 250000, 500, (4, 81, 260), "house",
       "Đi bộ qua cổng làng Mông Phụ, nhà cổ, đình và giếng đá ong.",
-      "A walk through Mông Phụ gate, old houses, the communal house and laterite wells.", photos=2),
+      "A walk through Mông Phụ gate, old houses, the communal house and laterite wells."),
     P("du-lich-dl", "Trải nghiệm làm chè lam cùng nghệ nhân", "Chè lam making with an artisan", "tourism",
       ("suất/người", "per person"), 180000, 100, (3, 66, 30), "house",
       "Cùng nghệ nhân rang gạo, nấu mật và cắt chè lam.", "Toast rice, boil molasses and cut chè lam."),
@@ -136,7 +136,7 @@ PRODUCTS = (
     # Chuyên Mỹ mother-of-pearl
     P("kham-cm", "Tranh khảm trai Khuê Văn Các", "Mother-of-pearl picture of Khuê Văn Các", "handicrafts",
       ("bức 60 × 40 cm", "picture 60 × 40 cm"), 2300000, 3, (5, 90, 540), "frame",
-      "Khảm xà cừ trên nền sơn mài đen.", "Mother-of-pearl inlaid on black lacquer.", photos=2),
+      "Khảm xà cừ trên nền sơn mài đen.", "Mother-of-pearl inlaid on black lacquer."),
     P("kham-cm", "Hộp trang sức khảm xà cừ", "Mother-of-pearl jewellery box", "handicrafts", PIECE, 650000, 11,
       (4, 83, 210), "box", "Hộp gỗ khảm hoa văn chim hạc.", "A wooden box inlaid with cranes."),
     P("kham-cm", "Bộ lót cốc khảm trai", "Inlaid coaster set", "handicrafts", ("bộ 6 chiếc", "set of 6"),
@@ -155,7 +155,7 @@ PRODUCTS = (
     # Hồng Vân community tourism
     P("dlcd-hv", "Tour một ngày làng quê Hồng Vân", "One-day Hồng Vân countryside tour", "tourism", TICKET,
       450000, 300, (4, 73, 300), "house", "Đạp xe ven đê, thăm vườn, ăn trưa cơm quê.",
-      "Cycle along the dyke, visit gardens, lunch at a village home.", photos=2),
+      "Cycle along the dyke, visit gardens, lunch at a village home."),
     P("dlcd-hv", "Homestay nhà cổ Hồng Vân", "Hồng Vân heritage homestay", "tourism",
       ("phòng/đêm", "room per night"), 600000, 20, (3, 67, 560), "house",
       "Nghỉ đêm trong nhà gỗ ba gian, kèm bữa sáng.", "A night in a three-bay wooden house, breakfast included."),
@@ -165,7 +165,7 @@ PRODUCTS = (
     # Tản Lĩnh dairy
     P("sua-tl", "Sữa tươi thanh trùng Ba Vì", "Ba Vì pasteurised fresh milk", "beverages",
       ("chai 1 lít", "1 litre bottle"), 45000, 90, (4, 80, 200), "bottle",
-      "Sữa bò tươi vắt trong ngày, thanh trùng nhẹ.", "Same-day milk, gently pasteurised.", photos=2),
+      "Sữa bò tươi vắt trong ngày, thanh trùng nhẹ.", "Same-day milk, gently pasteurised."),
     P("sua-tl", "Sữa chua Ba Vì", "Ba Vì yoghurt", "food", ("hộp 6 hũ 100 g", "pack of 6 × 100 g"), 48000, 60,
       (4, 77, 620), "jar", "Sữa chua ủ men tự nhiên, ít đường.", "Naturally cultured, low in sugar."),
     P("sua-tl", "Bánh sữa Ba Vì", "Ba Vì milk cakes", "food", ("hộp 250 g", "box 250 g"), 65000, 100,
@@ -182,7 +182,7 @@ PRODUCTS = (
     # Ba Vì herbs
     P("duoc-lieu-bv", "Thuốc tắm người Dao Ba Vì", "Dao herbal bath of Ba Vì", "herbal",
       ("hộp 10 gói", "box of 10 sachets"), 150000, 80, (5, 91, 450), "leaf",
-      "Hơn 20 loại lá rừng theo bài thuốc gia truyền.", "Over 20 forest herbs to a family recipe.", photos=2),
+      "Hơn 20 loại lá rừng theo bài thuốc gia truyền.", "Over 20 forest herbs to a family recipe."),
     P("duoc-lieu-bv", "Cao xương khớp người Dao", "Dao herbal joint balm", "herbal", ("hũ 100 g", "jar 100 g"),
       250000, 30, (4, 76, 640), "jar", "Cao thảo dược xoa bóp.", "A herbal balm for massage."),
     P("duoc-lieu-bv", "Trà hoa vàng Ba Vì", "Ba Vì golden camellia tea", "herbal", ("hộp 100 g", "box 100 g"),
@@ -196,7 +196,7 @@ PRODUCTS = (
     # Phú Nghĩa rattan and bamboo
     P("may-tre-pn", "Giỏ mây đan tay có nắp", "Lidded hand-woven rattan basket", "handicrafts", PIECE, 280000,
       30, (4, 78, 580), "basket", "Giỏ mây tự nhiên, nắp có khóa gỗ.", "Natural rattan, wooden toggle lid.",
-      photos=2),
+      ),
     P("may-tre-pn", "Đèn tre đan", "Woven bamboo lamp", "handicrafts", PIECE, 350000, 15, (3, 68, 200),
       "basket", "Chụp đèn tre đan mắt cáo.", "A bamboo lampshade in open weave."),
     P("may-tre-pn", "Bộ khay mây", "Rattan trays", "handicrafts", ("bộ 3 chiếc", "set of 3"), 240000, 22,
@@ -206,7 +206,7 @@ PRODUCTS = (
     # Duyên Hà ornamental plants
     P("cay-canh-dh", "Lan hồ điệp chậu 3 cành", "Phalaenopsis orchid, 3 stems", "ornamental", POT, 850000, 12,
       (4, 80, 100), "flower", "Lan hồ điệp trắng, chậu sứ.", "White moth orchids in a porcelain pot.",
-      photos=2),
+      ),
     P("cay-canh-dh", "Cây bonsai sam hương mini", "Mini bonsai", "ornamental", POT, 1200000, 5, (4, 74, 530),
       "plant", "Bonsai dáng trực, tuổi cây trên 5 năm.", "Upright style, over five years old."),
     P("cay-canh-dh", "Cây kim ngân chậu gốm", "Money tree in a ceramic pot", "ornamental", POT, 320000, 25,
@@ -218,7 +218,7 @@ PRODUCTS = (
     # Di Trạch food processing
     P("thuc-pham-dt", "Miến dong Di Trạch", "Di Trạch arrowroot glass noodles", "food",
       ("gói 500 g", "pack 500 g"), 65000, 150, (4, 79, 250), "bag", "Miến dong sợi dai, không chất tẩy trắng.",
-      "Chewy arrowroot noodles with no bleach.", photos=2),
+      "Chewy arrowroot noodles with no bleach."),
     P("thuc-pham-dt", "Rượu nếp cái hoa vàng", "Yellow-flower sticky-rice wine", "beverages",
       ("chai 500 ml", "bottle 500 ml"), 120000, 60, (4, 73, 570), "bottle",
       "Rượu nấu từ nếp cái hoa vàng, 35% vol.", "Distilled from yellow-flower sticky rice, 35% vol."),

@@ -14,16 +14,18 @@ from ..accounts.services import new_user
 from ..catalog.models import (
     Certificate, IssuingLevel, Outlet, Photo, Producer, Product, ProductStatus, ReviewStatus, Village,
 )
+from ..catalog.certification import REFORM_DAY
 from ..catalog.search import search_text_for
 from ..unit_of_work import transaction
 from ..extensions import db
+from ..producers.services import add_photo
 from ..text import slugify
 from ..timeutil import add_months, local_today, utcnow
 from .data import ACCOUNTS, DEMO_PASSWORD, OUTLETS, PRODUCERS, VILLAGES
+from .pickup import seed_pickup
 from .images import draw_photo
 from .products import DRAFT, EXPIRED, PENDING, PRODUCTS, ProductFact
 
-REFORM_DAY = date(2025, 7, 1)  # since then the city certifies 3–4★, no longer the district
 MINISTRY_RENAMED = date(2025, 3, 1)
 DISTRICT_TITLES = {"Hà Đông": "quận", "Sơn Tây": "thị xã"}  # the others are huyện
 
@@ -64,6 +66,7 @@ def seed_demo(today: date | None = None) -> SeedReport:
         villages = _villages(report)
         outlets = _outlets(villages, report)
         producers = _producers(villages, report)
+        seed_pickup(outlets, producers, today)  # hours, holidays, instructions, lead times
         admin = _accounts(producers, outlets, report)
         products = _products(producers, outlets, admin, today, report)
     _photos(products, report)
@@ -200,8 +203,6 @@ def _issuer(stars: int, decided: date, district: str) -> tuple[str, str]:
 
 def _photos(pairs: list[tuple[ProductFact, Product]], report: SeedReport) -> None:
     """Draw and attach the photos each product still lacks (one commit per photo, as uploads do)."""
-    from ..producers.services import add_photo
-
     have = dict(db.session.execute(select(Photo.product_id, func.count(Photo.id)).group_by(Photo.product_id)).all())
     for fact, product in pairs:
         for variant in range(have.get(product.id, 0), fact.photos):

@@ -2,6 +2,8 @@
 import click
 from flask.cli import AppGroup
 
+from .mailer import send_pending
+
 outbox_cli = AppGroup("outbox", help="Mail written by the shop, delivered with retries.")
 
 
@@ -9,8 +11,6 @@ outbox_cli = AppGroup("outbox", help="Mail written by the shop, delivered with r
 @click.option("--limit", default=500, show_default=True, help="Most messages to send this run.")
 def send_command(limit: int) -> None:
     """Send the outbox messages that are due; failures wait for a later run."""
-    from .mailer import send_pending
-
     report = send_pending(limit=limit)
     click.echo(f"sent: {report.sent}, failed: {report.failed}, given up: {report.given_up}"
                + (" (mail server unreachable)" if report.server_down else ""))

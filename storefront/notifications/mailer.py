@@ -3,15 +3,23 @@
 Each message is claimed by one UPDATE (committed), sent, then its result written by another
 UPDATE (committed): no transaction stays open while the mail server answers, a crash leaves
 the message pending (late, not lost), and two senders never take the same message.
+
+Only workers send (``storefront/tasks.py``): a request writes the outbox and enqueues
+``deliver_message``; the periodic ``sweep_outbox`` sends whatever a lost task left behind.
+The relay's acceptance is committed before anything else happens (before QUIT, before the next
+message), so a sender killed after the relay said 250 does not send the message again; a
+sender killed before that leaves a claim that expires within ``claim_lease()`` (a few minutes).
 """
 import logging
 import smtplib
+import socket
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import update
 
 from ..extensions import db
@@ -22,10 +30,23 @@ log = logging.getLogger(__name__)
 # Wait after the 1st, 2nd, ... failure; the message is given up after MAX_ATTEMPTS.
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 30, 120, 720, 720, 720)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
-# A claimed message is left alone by other senders this long; one whose sender crashed
-# mid-send is picked up again afterwards.
-CLAIM_LEASE = timedelta(minutes=10)
 M = OutboxMessage
+# One message takes at most this many SMTP steps, each bounded by MAIL_TIMEOUT: connect,
+# greeting, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the body.
+_SMTP_STEPS = 10
+
+
+def claim_lease() -> timedelta:
+    """Return how long a claimed message is left to its sender before others may retry it.
+
+    Long enough for one send that the watchdog lets finish (every SMTP step at MAIL_TIMEOUT),
+    short enough that a message whose sender was killed goes out again within minutes.
+    """
+    return timedelta(seconds=max(90.0, 1.5 * _SMTP_STEPS * _mail_timeout()))
+
+
+def _mail_timeout() -> float:
+    return float(current_app.config["MAIL_TIMEOUT"])
 
 
 @dataclass
@@ -46,51 +67,55 @@ def send_pending(limit: int = 100) -> SendReport:
     connection = _Connection()
     try:
         for _ in range(limit):
-            claimed = _claim_next()
-            if claimed is None:
+            claimed = _claim()
+            if claimed is None or not _deliver(claimed, connection, report):
                 break
-            try:
-                connection.send(_email(claimed))
-            except Exception as error:  # noqa: BLE001 — every failure is recorded and retried
-                _failed(claimed, error, report)
-                if isinstance(error, MailServerDown):
-                    report.server_down = True
-                    break
-            else:
-                _sent(claimed, report)
     finally:
         connection.close()
     return report
 
 
-def deliver_after_commit() -> None:
-    """Send what a request just queued, when configured; never let mail trouble break it."""
-    if not current_app.config.get("MAIL_SEND_AFTER_COMMIT") or g.get("mail_server_down"):
-        return
+def send_one(message_id: int) -> SendReport:
+    """Send one outbox message if it is still due (a worker's ``deliver_message`` task)."""
+    report = SendReport()
+    connection = _Connection()
     try:
-        report = send_pending(limit=20)
-    except Exception:  # noqa: BLE001 — the outbox keeps the message; `flask outbox send` retries
-        db.session.rollback()
-        log.exception("sending mail after commit failed")
-        report = None
-    if report is None or report.server_down:
-        g.mail_server_down = True  # one wait per request is enough
+        claimed = _claim(message_id)
+        if claimed is not None:
+            _deliver(claimed, connection, report)
+    finally:
+        connection.close()
+    return report
 
 
-def _claim_next():
-    """Take the oldest due message for this sender; return its row (id, attempts, mail fields).
+def _deliver(claimed, connection: "_Connection", report: SendReport) -> bool:
+    """Send one claimed message and record what happened; return False when the relay is down."""
+    try:
+        connection.send(_email(claimed))
+    except Exception as error:  # noqa: BLE001 — every failure is recorded and retried
+        _failed(claimed, error, report)
+        if isinstance(error, MailServerDown):
+            report.server_down = True
+            return False
+        return True
+    _sent(claimed, report)  # first thing after the relay's 250: see the module docstring
+    return True
+
+
+def _claim(message_id: int | None = None):
+    """Take a due message (the oldest, or ``message_id``); return its id, attempts and mail fields.
 
     One UPDATE … RETURNING: on PostgreSQL concurrent senders skip each other's locked rows;
     on SQLite the statement takes the write lock before it reads, so a claim is never shared.
     """
     now = utcnow()
-    due = (
-        db.select(M.id).where(M.status == OutboxStatus.PENDING, M.next_attempt_at <= now)
-        .order_by(M.id).limit(1).with_for_update(skip_locked=True).scalar_subquery()
-    )
+    due = db.select(M.id).where(M.status == OutboxStatus.PENDING, M.next_attempt_at <= now)
+    if message_id is not None:
+        due = due.where(M.id == message_id)
+    due = due.order_by(M.id).limit(1).with_for_update(skip_locked=True).scalar_subquery()
     claimed = db.session.execute(
         update(M).where(M.id == due, M.status == OutboxStatus.PENDING)
-        .values(next_attempt_at=now + CLAIM_LEASE)
+        .values(next_attempt_at=now + claim_lease())
         .returning(M.id, M.attempts, M.to_email, M.subject, M.body, M.locale)
         .execution_options(synchronize_session=False)
     ).first()
@@ -141,12 +166,36 @@ def _email(claimed) -> EmailMessage:
 
 
 class _Connection:
-    """One SMTP session per batch, opened on first use and reopened after an error."""
+    """One SMTP session per batch, opened on first use and reopened after an error.
+
+    A watchdog cuts the socket when one message takes longer than its claim allows, so a relay
+    that answers each step slowly cannot hold a message past its lease (and get it sent twice).
+    """
 
     def __init__(self):
         self.smtp: smtplib.SMTP | None = None
+        self._opening: smtplib.SMTP | None = None  # while connecting, for the watchdog
 
     def send(self, email: EmailMessage) -> None:
+        watchdog = threading.Timer(claim_lease().total_seconds() * 2 / 3, self._cut)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            self._send(email)
+        finally:
+            watchdog.cancel()
+
+    def _cut(self) -> None:
+        smtp = self.smtp or self._opening
+        sock = getattr(smtp, "sock", None) if smtp is not None else None
+        if sock is not None:
+            log.warning("mail relay too slow: closing the connection")
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _send(self, email: EmailMessage) -> None:
         if self.smtp is None:
             self.smtp = self._open()
         try:
@@ -160,7 +209,7 @@ class _Connection:
 
     def _open(self) -> smtplib.SMTP:
         config = current_app.config
-        smtp = smtplib.SMTP(timeout=config["MAIL_TIMEOUT"])
+        smtp = self._opening = smtplib.SMTP(timeout=config["MAIL_TIMEOUT"])
         try:
             smtp.connect(config["MAIL_SERVER"], config["MAIL_PORT"])
             if config.get("MAIL_USE_TLS"):
@@ -170,6 +219,8 @@ class _Connection:
         except OSError as error:  # refused, unreachable, TLS or login failed
             smtp.close()
             raise MailServerDown(f"{type(error).__name__}: {error}") from error
+        finally:
+            self._opening = None
         return smtp
 
     def close(self) -> None:

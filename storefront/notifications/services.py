@@ -1,8 +1,9 @@
 """Notifications: written to the outbox in the caller's transaction, delivered after commit."""
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import inspect
 
-from ..accounts.models import Role, User
+from .. import tasks
 from ..unit_of_work import on_commit
 from ..extensions import db
 from .models import OutboxMessage
@@ -17,36 +18,43 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
                             order_id=order.id if order is not None else None,
                             subject=first.removeprefix("Subject:").strip(), body=body.strip())
     db.session.add(message)
-    on_commit(_deliver_soon, once=True)  # one delivery run sends every queued message
+    db.session.info.setdefault(_WRITTEN, []).append(message)
+    on_commit(_deliver_soon, once=True)
     return message
 
 
+_WRITTEN = "outbox_written"
+
+
 def _deliver_soon() -> None:
-    from .mailer import deliver_after_commit
+    """Hand each message the unit of work wrote to a worker; no request waits for SMTP."""
+    written = db.session.info.pop(_WRITTEN, [])
+    if not current_app.config.get("MAIL_SEND_AFTER_COMMIT"):
+        return  # the periodic sweep (or `flask outbox send`) delivers them
+    for message in written:
+        identity = inspect(message).identity
+        if identity is not None:
+            tasks.enqueue(tasks.deliver_message, identity[0])
 
-    deliver_after_commit()
 
-
-def _staff_of(outlet) -> list[User]:
-    return db.session.scalars(
-        db.select(User).where(User.outlet_id == outlet.id, User.role == Role.OUTLET_STAFF,
-                              User.active.is_(True))
-    ).all()
+def outlet_staff(outlet) -> list:
+    """Return the outlet's active staff accounts, by id (an account with an outlet is its staff)."""
+    return sorted((user for user in outlet.staff if user.active), key=lambda user: user.id)
 
 
 def new_order(order) -> None:
     """Tell each outlet's staff and each producer what the new order asks of them."""
     for pickup in order.pickups:
-        for user in _staff_of(pickup.outlet):
+        for user in outlet_staff(pickup.outlet):
             queue("outlet_new_order", user.email, user.locale, order, pickup=pickup)
     producers = {line.producer for line in order.lines}
     for producer in sorted(producers, key=lambda p: p.id):
         lines = [line for line in order.lines if line.producer_id == producer.id]
-        for address, locale in _producer_addresses(producer):
+        for address, locale in producer_addresses(producer):
             queue("producer_new_order", address, locale, order, producer=producer, lines=lines)
 
 
-def _producer_addresses(producer) -> list[tuple[str, str]]:
+def producer_addresses(producer) -> list[tuple[str, str]]:
     addresses = {u.email: u.locale for u in producer.users if u.active}
     if producer.email and producer.email not in addresses:
         addresses[producer.email] = "vi"

@@ -5,9 +5,15 @@ import secrets
 
 from flask import current_app
 
+from ..extensions import db
+from .models import Order
+
 # No 0/O, 1/I/L: codes are read aloud and typed at a till.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+# Payment codes shoppers write in a bank transfer: ``OCOP`` and 8 digits (``payments.bank`` reads them).
+CODE_PREFIX = "OCOP"
+CODE_DIGITS = 8
 
 
 def new_pickup_code() -> str:
@@ -65,3 +71,14 @@ def pickup_code_for(access_token: str, pickup_id: int) -> str:
         chars.append(ALPHABET[index])
     raw = "".join(chars)
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_payment_code() -> str:
+    """Return an unused payment code: ``OCOP`` and 8 random digits (not derived from the order).
+
+    The column is unique too, so two placements drawing the same code at once cannot both commit.
+    """
+    while True:
+        code = f"{CODE_PREFIX}{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+        if db.session.scalar(db.select(Order.id).where(Order.payment_code == code)) is None:
+            return code

@@ -8,6 +8,7 @@ from ..timeutil import utcnow
 
 
 class PaymentMethod(enum.StrEnum):
+    VIETQR = "vietqr"          # bank transfer by VietQR (NAPAS 247)
     CARD = "card"
     AT_PICKUP = "at_pickup"
 
@@ -23,6 +24,7 @@ class PaymentStatus(enum.StrEnum):
 
 
 PAYMENT_METHOD_LABELS = {
+    PaymentMethod.VIETQR: _l("Chuyển khoản ngân hàng (VietQR)"),
     PaymentMethod.CARD: _l("Thẻ ngân hàng (Stripe)"),
     PaymentMethod.AT_PICKUP: _l("Trả khi nhận hàng (tiền mặt hoặc chuyển khoản tại điểm bán)"),
 }
@@ -89,6 +91,9 @@ class Order(db.Model):
     stripe_session_id = db.Column(db.String(255), unique=True)
     stripe_payment_intent = db.Column(db.String(255))
     paid_at = db.Column(db.DateTime)
+    # The code a bank transfer's note carries (OCOP + digits, random): see payments/transfers.py.
+    payment_code = db.Column(db.String(16), unique=True)
+    amount_received = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")  # by transfer
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
 
     user = db.relationship("User")
@@ -99,7 +104,7 @@ class Order(db.Model):
 
     __table_args__ = (
         db.CheckConstraint("total >= 0", name="total_not_negative"),
-        db.CheckConstraint("payment_method in ('card', 'at_pickup')", name="payment_method_known"),
+        db.CheckConstraint("payment_method in ('vietqr', 'card', 'at_pickup')", name="payment_method_known"),
     )
 
     @property
@@ -123,6 +128,11 @@ class Pickup(db.Model):
     cancelled_at = db.Column(db.DateTime)
     cancel_reason = db.Column(db.Text)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The Hanoi day the shopper chose to collect (not before the earliest ready day).
+    pickup_day = db.Column(db.Date, index=True)
+    reminded_before_at = db.Column(db.DateTime)    # "tomorrow" reminder sent
+    reminded_last_day_at = db.Column(db.DateTime)  # "last day of the window" reminder sent
+    partial = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
 
     order = db.relationship("Order", back_populates="pickups")
     outlet = db.relationship("Outlet")
@@ -147,8 +157,10 @@ class OrderLine(db.Model):
     unit = db.Column(db.String(60), nullable=False)
     quantity = db.Column(db.Integer, nullable=False)
     unit_price = db.Column(db.Integer, nullable=False)  # frozen at checkout
+    stars = db.Column(db.SmallInteger)  # the OCOP stars it was sold under, for the programme's reports
     status = db.Column(db.String(20), nullable=False, default=LineStatus.AWAITING_DROPOFF)
     received_at = db.Column(db.DateTime)
+    late_flagged_at = db.Column(db.DateTime)  # producer and outlet told it missed its pickup day
 
     pickup = db.relationship("Pickup", back_populates="lines")
     product = db.relationship("Product")

@@ -16,19 +16,19 @@ from sqlalchemy.orm import selectinload
 from ..catalog import stock
 from ..catalog.models import Outlet, Product
 from ..catalog.stock import OutOfStock
-from ..checkout import routing
+from . import routing
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify
-from ..timeutil import local_today, utcnow
-from . import codes
+from ..timeutil import as_day, local_today, utcnow
+from . import codes, hooks
 from .models import Order, OrderLine, PaymentMethod, PaymentStatus, Pickup, PickupStatus
 from .transitions import record
 
-MAX_QUANTITY = 99
 __all__ = ["place_order", "Contact", "PlacedOrder", "PlacementError", "EmptyCart",
-           "ProductUnavailable", "PriceChanged", "PickupNotPossible", "PaymentMethodUnavailable",
+           "ProductUnavailable", "PriceChanged", "PickupNotPossible", "PickupDayUnavailable",
+           "PaymentMethodUnavailable",
            "AlreadyPlaced", "OutOfStock", "card_available"]
 
 
@@ -50,6 +50,10 @@ class PriceChanged(PlacementError):
 
 class PickupNotPossible(PlacementError):
     """An item is sent to an outlet that does not (or no longer) carry it."""
+
+
+class PickupDayUnavailable(PlacementError):
+    """The chosen pickup day is no longer offered (closed, full, or before the ready day)."""
 
 
 class PaymentMethodUnavailable(PlacementError):
@@ -94,12 +98,13 @@ def order_for_checkout_token(checkout_token: str) -> Order | None:
 
 def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, payment_method: str,
                 checkout_token: str, user=None, locale: str = "vi", *,
-                access_token: str | None = None) -> PlacedOrder:
+                access_token: str | None = None, pickup_days: Mapping | None = None) -> PlacedOrder:
     """Place the cart as one order in one transaction, reserving its stock.
 
     ``cart_lines`` give ``product_id``, ``quantity`` and ``price_seen``; ``assignment`` maps each
     product id to its pickup outlet id. ``access_token`` may be chosen by the caller (so a
     double submit can find its order's token again); a fresh one is made otherwise.
+    ``pickup_days`` maps an outlet id to the day chosen there; without one, the earliest ready day.
 
     :raises AlreadyPlaced: an order with this ``checkout_token`` exists.
     :raises EmptyCart, ProductUnavailable, PriceChanged, PickupNotPossible,
@@ -111,7 +116,8 @@ def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, pay
     try:
         with transaction():
             return _place(_wanted(cart_lines), contact, _clean(assignment), payment_method,
-                          checkout_token, user, locale, access_token or codes.new_access_token())
+                          checkout_token, user, locale, access_token or codes.new_access_token(),
+                          pickup_days or {})
     except IntegrityError:
         # Two submits of one checkout raced: the other one's order holds the unique token.
         existing = order_for_checkout_token(checkout_token)
@@ -124,8 +130,8 @@ def _wanted(cart_lines: Iterable) -> dict[int, tuple[int, int]]:
     """Return {product id: (quantity, price seen)} from the cart lines."""
     wanted = {}
     for line in cart_lines:
-        if not 1 <= int(line.quantity) <= MAX_QUANTITY:
-            raise PlacementError(_("Số lượng phải từ 1 đến %(n)d.", n=MAX_QUANTITY))
+        if not stock.within_line_limit(int(line.quantity)):
+            raise PlacementError(_("Số lượng phải từ 1 đến %(n)d.", n=stock.MAX_QUANTITY))
         wanted[int(line.product_id)] = (int(line.quantity), int(line.price_seen))
     if not wanted:
         raise EmptyCart(_("Giỏ hàng của bạn đang trống."))
@@ -140,7 +146,7 @@ def _clean(assignment: Mapping) -> dict[int, int]:
 
 
 def _place(wanted, contact, assignment, payment_method, checkout_token, user, locale,
-           access_token) -> PlacedOrder:
+           access_token, pickup_days) -> PlacedOrder:
     products = _lock_products(sorted(wanted))
     _check_products(products, wanted)
     outlets = _check_assignment(assignment, products)
@@ -152,6 +158,7 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
     for product in products:
         stock.reserve(product.id, wanted[product.id][0])
     _add_pickups(order, products, wanted, assignment, outlets, method, now)
+    _set_pickup_days(order, pickup_days, now)
     db.session.flush()
     pickup_codes = _set_codes(order, access_token)
     record(order, "placed", user or "guest", note=method.value)
@@ -212,24 +219,29 @@ def _payment_method(raw: str, total: int) -> PaymentMethod:
         raise PaymentMethodUnavailable(_("Vui lòng chọn phương thức thanh toán.")) from None
     if method == PaymentMethod.CARD and not card_available(total):
         raise PaymentMethodUnavailable(_("Thanh toán thẻ không áp dụng cho đơn hàng này."))
+    if method == PaymentMethod.VIETQR and not hooks.transfer_available():
+        raise PaymentMethodUnavailable(_("Chuyển khoản ngân hàng hiện chưa được bật."))
     return method
 
 
 def _new_order(products, wanted, contact, method, checkout_token, user, locale, access_token,
                now) -> Order:
-    card = method == PaymentMethod.CARD
-    window = timedelta(minutes=current_app.config["PAYMENT_WINDOW_MINUTES"])
+    waits = method in (PaymentMethod.CARD, PaymentMethod.VIETQR)  # paid before it is confirmed
+    window = timedelta(minutes=current_app.config[
+        "TRANSFER_PAYMENT_MINUTES" if method == PaymentMethod.VIETQR else "PAYMENT_WINDOW_MINUTES"])
     order = Order(
         user_id=user.id if user is not None else None, name=contact.name, phone=contact.phone,
         email=contact.email, locale=locale, payment_method=method,
-        payment_status=PaymentStatus.PENDING if card else PaymentStatus.UNPAID,
+        payment_status=PaymentStatus.PENDING if waits else PaymentStatus.UNPAID,
         total=sum(p.price * wanted[p.id][0] for p in products), currency="vnd",
         access_token_hash=codes.hash_access_token(access_token), checkout_token=checkout_token,
-        payment_deadline=now + window if card else None, created_at=now,
+        payment_deadline=now + window if waits else None, created_at=now,
     )
     db.session.add(order)
     db.session.flush()  # a second submit of this checkout fails here, before any stock moves
     order.number = f"OC-{local_today().year}-{order.id:06d}"
+    if method != PaymentMethod.CARD:  # pay-at-pickup orders may pay by VietQR at the counter
+        order.payment_code = codes.new_payment_code()
     return order
 
 
@@ -247,8 +259,36 @@ def _add_pickups(order, products, wanted, assignment, outlets, method, now) -> N
             pickup.lines.append(OrderLine(
                 product=product, producer=product.producer, product_name=product.name_vi,
                 unit=product.unit_vi, quantity=wanted[product.id][0], unit_price=product.price,
+                stars=_stars_of(product),
             ))
         db.session.add(pickup)
+
+
+def _stars_of(product) -> int | None:
+    """Return the OCOP stars the product was sold under (kept on the line for the reports)."""
+    certificate = product.current_certificate()
+    return certificate.stars if certificate is not None else None
+
+
+def _set_pickup_days(order: Order, chosen: Mapping, now) -> None:
+    """Give each pickup the day chosen for its outlet, or its earliest ready day.
+
+    The outlets are locked (in id order, after the products) so two placements cannot both
+    take the last place of a day with a pickup limit.
+
+    :raises PickupDayUnavailable: a chosen day is not (or no longer) offered.
+    """
+    outlet_ids = sorted(p.outlet.id for p in order.pickups)
+    db.session.execute(select(Outlet.id).where(Outlet.id.in_(outlet_ids)).order_by(Outlet.id)
+                       .with_for_update())
+    for pickup in order.pickups:
+        choices = hooks.pickup_days(pickup.outlet, [l.product for l in pickup.lines], now)
+        wanted = as_day(chosen.get(pickup.outlet.id, chosen.get(str(pickup.outlet.id))))
+        if not choices or (wanted is not None and wanted not in choices):
+            raise PickupDayUnavailable(_(
+                "Ngày nhận hàng đã chọn tại %(outlet)s không còn nhận đơn (điểm bán nghỉ hoặc đã "
+                "đủ lượt). Vui lòng chọn ngày khác.", outlet=pickup.outlet.display_name))
+        pickup.pickup_day = wanted or choices[0]
 
 
 def _set_codes(order: Order, access_token: str) -> dict[int, str]:

@@ -12,7 +12,6 @@ from .models import PICKUP_STATUS_LABELS, Order, Pickup, PickupStatus
 
 # Codes show once the pickup is certain to happen, until it ends.
 CODE_VISIBLE = {PickupStatus.CONFIRMED, PickupStatus.READY}
-CANCELLABLE_BY_SHOPPER = {PickupStatus.AWAITING_PAYMENT, PickupStatus.CONFIRMED}
 
 
 def orders_of(user) -> list[Order]:
@@ -54,16 +53,6 @@ def visible_codes(order: Order, token: str | None) -> dict[int, str]:
             if codes.code_matches(pickup, code):  # never show a code that would not work
                 found[pickup.id] = code
     return found
-
-
-def can_cancel(pickup: Pickup) -> bool:
-    return pickup.status in CANCELLABLE_BY_SHOPPER
-
-
-def can_cancel_order(order: Order) -> bool:
-    """Tell whether the shopper may still cancel the whole order (nothing ready yet)."""
-    live = [p for p in order.pickups if p.status in CANCELLABLE_BY_SHOPPER | {PickupStatus.READY}]
-    return bool(live) and all(can_cancel(p) for p in live)
 
 
 def status_summary(order: Order) -> str:
@@ -110,4 +99,7 @@ def _describe(event, pickup, line) -> str | None:
         "payment_confirmed": _("Đã thanh toán"),
         "payment_expired": _("Thanh toán không hoàn tất, đơn đã huỷ"),
         "refund_planned": _("Đang hoàn tiền"),
+        "partial_hand_over": _("%(outlet)s: giao một phần, các sản phẩm chưa về đã huỷ",
+                               outlet=where),
+        "pickup_day_moved": _("%(outlet)s: đã đổi ngày nhận hàng", outlet=where),
     }.get(event.kind)

@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..notifications import services as notify
-from ..payments.refunds import plan_refund
-from ..timeutil import utcnow
-from . import codes
+from ..timeutil import local_date_of, utc_start_of, utcnow
+from . import codes, hooks
+from .locks import lock_pickups
 from .models import LineStatus, Order, PaymentMethod, PaymentStatus, Pickup, PickupStatus
+from .signals import payment_expired, pickup_ended
 from .transitions import (
     OPEN_PICKUP, Actor, InvalidTransition, OrderError, end_pickup, move_line, move_pickup, record,
+    shopper_may_cancel, shopper_may_cancel_order,
 )
 
 P = PickupStatus
@@ -52,12 +54,7 @@ def expire_payment(order: Order, by: Actor, note: str) -> None:
             end_pickup(pickup, P.CANCELLED, by, note)
     order.payment_status = PaymentStatus.FAILED
     record(order, "payment_expired", by, note=note)
-
-
-def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
-    """Plan a refund of everything paid (in the caller's transaction); idempotent per order."""
-    plan_refund(order, order.total, reason, key=f"order-{order.id}-full")
-    record(order, "refund_planned", by, note=reason)
+    payment_expired.send(order, reason=note)  # payments owes back a transfer that fell short
 
 
 # --- outlet work ------------------------------------------------------------------------------
@@ -65,6 +62,7 @@ def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
 def receive_line(line, by: Actor) -> None:
     """Record that the producer brought a line to the outlet; the pickup is ready when all are."""
     with transaction():
+        lock_pickups([line.pickup])
         if line.pickup.status != P.CONFIRMED:
             raise InvalidTransition(_("Chỉ nhận hàng cho đơn đã xác nhận."))
         move_line(line, LineStatus.RECEIVED, by)
@@ -81,29 +79,54 @@ def hand_over(pickup: Pickup, code: str, by: Actor) -> None:
     :raises WrongPickupCode: the code is wrong (the failed try is recorded).
     :raises InvalidTransition: the pickup is not ready.
     """
-    now = utcnow()
-    if pickup.code_locked_until and pickup.code_locked_until > now:
-        raise CodeLocked(_("Nhập sai mã quá nhiều lần. Vui lòng thử lại sau 15 phút."))
-    if pickup.status != P.READY or pickup.code_used_at is not None:
-        raise InvalidTransition(_("Đơn này chưa sẵn sàng hoặc đã được giao."))
-    if not codes.code_matches(pickup, code):
-        _count_wrong_code(pickup, by, now)
-        raise WrongPickupCode(_("Mã nhận hàng không đúng."))
     with transaction():
-        pickup.code_used_at = now
-        pickup.failed_code_attempts = 0
-        move_pickup(pickup, P.COLLECTED, by)
-        if pickup.order.payment_method == PaymentMethod.AT_PICKUP:
-            _settle_at_pickup(pickup.order)
-
-
-def _count_wrong_code(pickup: Pickup, by: Actor, now) -> None:
-    with transaction():
-        pickup.failed_code_attempts += 1
-        if pickup.failed_code_attempts >= current_app.config["PICKUP_CODE_MAX_TRIES"]:
-            pickup.code_locked_until = now + timedelta(minutes=15)
+        lock_pickups([pickup])  # two staff handing over at once take turns
+        _refuse_while_locked(pickup)
+        if pickup.status != P.READY or pickup.code_used_at is not None:
+            raise InvalidTransition(_("Đơn này chưa sẵn sàng hoặc đã được giao."))
+        right = code_opens(pickup, code, by)
+        if right:
+            pickup.code_used_at = utcnow()
             pickup.failed_code_attempts = 0
-        record(pickup.order, "wrong_pickup_code", by, pickup=pickup)
+            move_pickup(pickup, P.COLLECTED, by)
+            if pickup.order.payment_method == PaymentMethod.AT_PICKUP:
+                _settle_at_pickup(pickup.order)
+    if not right:  # the failed try was committed: it counts towards the lock
+        raise WrongPickupCode(_("Mã nhận hàng không đúng."))
+
+
+def code_opens(pickup: Pickup, code: str, by: Actor) -> bool:
+    """Tell whether the shopper's code opens the pickup, for any hand-over, whole or partial.
+
+    In the caller's transaction, with the pickup locked (``lock_pickups``): a wrong code is
+    noted there and counts towards the lock, so the caller commits before it refuses.
+
+    :raises CodeLocked: after too many wrong codes, for a while.
+    """
+    _refuse_while_locked(pickup)
+    if codes.code_matches(pickup, code):
+        return True
+    _note_wrong_code(pickup, by, utcnow())
+    return False
+
+
+def _refuse_while_locked(pickup: Pickup) -> None:
+    if pickup.code_locked_until and pickup.code_locked_until > utcnow():
+        raise CodeLocked(_("Nhập sai mã quá nhiều lần. Vui lòng thử lại sau 15 phút."))
+
+
+def settle_at_pickup(order: Order) -> None:
+    """Mark a pay-at-pickup order paid once every pickup has ended (in the caller's transaction)."""
+    if order.payment_method == PaymentMethod.AT_PICKUP:
+        _settle_at_pickup(order)
+
+
+def _note_wrong_code(pickup: Pickup, by: Actor, now) -> None:
+    pickup.failed_code_attempts += 1
+    if pickup.failed_code_attempts >= current_app.config["PICKUP_CODE_MAX_TRIES"]:
+        pickup.code_locked_until = now + timedelta(minutes=15)
+        pickup.failed_code_attempts = 0
+    record(pickup.order, "wrong_pickup_code", by, pickup=pickup)
 
 
 def _settle_at_pickup(order: Order) -> None:
@@ -119,22 +142,24 @@ def cancel_pickup(pickup: Pickup, by: Actor, reason: str, *, by_shopper: bool = 
 
     :raises InvalidTransition: already ended, or (for the shopper) already ready.
     """
-    if by_shopper and pickup.status not in (P.AWAITING_PAYMENT, P.CONFIRMED):
-        raise InvalidTransition(_("Đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
-                                  "Vui lòng liên hệ điểm bán."))
     with transaction():
+        lock_pickups([pickup])
+        if by_shopper and not shopper_may_cancel(pickup):
+            raise InvalidTransition(_("Đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
+                                      "Vui lòng liên hệ điểm bán."))
         _end_with_refund(pickup, P.CANCELLED, by, reason)
 
 
 def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = False) -> None:
     """Cancel every open pickup of an order in one unit of work."""
-    open_pickups = [p for p in order.pickups if p.status in OPEN_PICKUP]
-    if not open_pickups:
-        raise InvalidTransition(_("Đơn hàng này không còn gì để huỷ."))
-    if by_shopper and any(p.status == P.READY for p in open_pickups):
-        raise InvalidTransition(_("Một phần đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
-                                  "Vui lòng liên hệ điểm bán."))
     with transaction():
+        lock_pickups(order.pickups)
+        open_pickups = [p for p in order.pickups if p.status in OPEN_PICKUP]
+        if not open_pickups:
+            raise InvalidTransition(_("Đơn hàng này không còn gì để huỷ."))
+        if by_shopper and not shopper_may_cancel_order(order):
+            raise InvalidTransition(_("Một phần đơn đã sẵn sàng tại điểm bán nên không thể tự "
+                                      "huỷ. Vui lòng liên hệ điểm bán."))
         for pickup in open_pickups:
             _end_with_refund(pickup, P.CANCELLED, by, reason)
 
@@ -142,10 +167,8 @@ def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = Fal
 def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -> None:
     order = pickup.order
     end_pickup(pickup, to, by, reason)
-    if order.payment_method == PaymentMethod.CARD and order.payment_status in (
-            PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING):
-        plan_refund(order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
-    elif all(p.status not in OPEN_PICKUP for p in order.pickups) \
+    pickup_ended.send(pickup, reason=reason)  # payments plans what is paid back
+    if all(p.status not in OPEN_PICKUP for p in order.pickups) \
             and order.payment_status == PaymentStatus.PENDING:
         order.payment_status = PaymentStatus.FAILED
     notify.pickup_cancelled(pickup, reason)
@@ -154,15 +177,18 @@ def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -
 def expire_no_shows(now=None, by: Actor = "system", days: int | None = None) -> int:
     """Mark ready pickups not collected within the pickup window as no-show; return how many.
 
-    ``days`` overrides the window (``PICKUP_WINDOW_DAYS``).
+    The window is ``days`` (default ``PICKUP_WINDOW_DAYS``) open days of the outlet, counted
+    from the pickup day the shopper chose (or the day it became ready, if later): see
+    ``pickup.calendars.window_last_day``.
     """
     now = now or utcnow()
-    window = timedelta(days=current_app.config["PICKUP_WINDOW_DAYS"] if days is None else days)
+    today = local_date_of(now)
     # Locked in id order so a concurrent run or hand-over can't deadlock with this one.
-    stale = db.session.scalars(
-        db.select(Pickup).where(Pickup.status == P.READY, Pickup.ready_at < now - window)
+    ready = db.session.scalars(
+        db.select(Pickup).where(Pickup.status == P.READY, Pickup.ready_at < utc_start_of(today))
         .order_by(Pickup.id).with_for_update(skip_locked=True)
     ).all()
+    stale = [pickup for pickup in ready if hooks.window_passed(pickup, today, days)]
     with transaction():
         for pickup in stale:
             _end_with_refund(pickup, P.NO_SHOW, by, _("Quá hạn nhận hàng"))
@@ -170,7 +196,7 @@ def expire_no_shows(now=None, by: Actor = "system", days: int | None = None) -> 
 
 
 def expire_unpaid_orders(now=None, by: Actor = "system") -> int:
-    """Cancel card orders whose payment deadline passed; return how many."""
+    """Cancel card and transfer orders whose payment deadline passed; return how many."""
     now = now or utcnow()
     orders = db.session.scalars(
         db.select(Order).where(Order.payment_status == PaymentStatus.PENDING,

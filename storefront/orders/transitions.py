@@ -9,7 +9,7 @@ from ..accounts.models import User
 from ..catalog import stock
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import LineStatus, OrderEvent, PickupStatus
+from .models import PICKUP_STATUS_LABELS, LineStatus, OrderEvent, PickupStatus
 
 P = PickupStatus
 PICKUP_MOVES: dict[PickupStatus, set[PickupStatus]] = {
@@ -26,6 +26,8 @@ LINE_MOVES: dict[LineStatus, set[LineStatus]] = {
     LineStatus.CANCELLED: set(),
 }
 OPEN_PICKUP = {P.AWAITING_PAYMENT, P.CONFIRMED, P.READY}
+# The shopper may cancel a pickup until it is ready; from then on only the outlet can.
+SHOPPER_MAY_CANCEL = {P.AWAITING_PAYMENT, P.CONFIRMED}
 _STAMP = {P.CONFIRMED: "confirmed_at", P.READY: "ready_at", P.COLLECTED: "collected_at",
           P.CANCELLED: "cancelled_at", P.NO_SHOW: "cancelled_at"}
 
@@ -97,7 +99,16 @@ def end_pickup(pickup, to: PickupStatus, by: Actor, note: str | None = None) -> 
             stock.release(line.product_id, line.quantity)
 
 
-def _label(status: PickupStatus) -> str:
-    from .models import PICKUP_STATUS_LABELS
+def shopper_may_cancel(pickup) -> bool:
+    """Tell whether the shopper may cancel this pickup themselves."""
+    return pickup.status in SHOPPER_MAY_CANCEL
 
+
+def shopper_may_cancel_order(order) -> bool:
+    """Tell whether the shopper may cancel the whole order: something is open, nothing ready."""
+    live = [p for p in order.pickups if p.status in OPEN_PICKUP]
+    return bool(live) and all(shopper_may_cancel(p) for p in live)
+
+
+def _label(status: PickupStatus) -> str:
     return str(PICKUP_STATUS_LABELS[status])

@@ -1,15 +1,16 @@
 """The order status page: the owner or whoever holds the order's token; anyone else gets a 404."""
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from . import codes, queries, services
+from .links import order_url
 from .models import (
     LINE_STATUS_LABELS, PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, PICKUP_STATUS_LABELS,
 )
-from .transitions import OrderError
+from .transitions import OrderError, shopper_may_cancel, shopper_may_cancel_order
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 TOKENS_KEY = "order_tokens"
@@ -54,8 +55,7 @@ def _private_link(order, token: str | None) -> str | None:
     """Return the order's link with its token, for whoever already holds the token."""
     if not codes.token_matches(order, token):
         return None
-    base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
-    return base + url_for("orders.show", number=order.number, t=token)
+    return order_url(order, token)
 
 
 @bp.post("/<number>/cancel")
@@ -86,8 +86,12 @@ def cancel_pickup(number: str, pickup_id: int):
 
 
 def qr_svg(code: str) -> Markup:
-    """Return the code as an inline SVG QR code (the outlet scans or reads it)."""
-    svg = segno.make(code, error="m").svg_inline(scale=4, title=code, svgclass="pickup-qr")
+    """Return the code as an inline SVG QR code that scales to its box (the outlet scans or reads it).
+
+    Always a full QR code, never a Micro QR: phone-camera scanners do not read Micro QR.
+    """
+    svg = segno.make_qr(code, error="m").svg_inline(scale=1, border=4, omitsize=True, title=code,
+                                                   svgclass="pickup-qr")
     return Markup(svg)
 
 
@@ -95,8 +99,9 @@ def qr_svg(code: str) -> Markup:
 def _register_helpers(state) -> None:
     env = state.app.jinja_env
     env.globals.update(orders_of=queries.orders_of, order_status_summary=queries.status_summary,
-                       can_cancel_pickup=queries.can_cancel,
-                       can_cancel_order=queries.can_cancel_order)
+                       order_url=order_url,
+                       can_cancel_pickup=shopper_may_cancel,
+                       can_cancel_order=shopper_may_cancel_order)
     env.filters["qr_svg"] = qr_svg
 
 

@@ -1,13 +1,13 @@
 """What an outlet's staff may see: every staff view loads pickups through these functions."""
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..orders import codes
 from ..orders.models import OrderLine, Pickup, PickupStatus
-from ..timeutil import utc_start_of, utcnow
+from ..timeutil import local_today, utc_start_of, utcnow
 
 P = PickupStatus
 # Dashboard tabs: which pickup statuses each one lists ("open" is the default).
@@ -26,27 +26,35 @@ def pickups_at(outlet):
     return select(Pickup).where(Pickup.outlet_id == outlet.id)
 
 
-def pickup_at(outlet, pickup_id: int, *, for_update: bool = False) -> Pickup | None:
+def pickup_at(outlet, pickup_id: int) -> Pickup | None:
     """Return one pickup of ``outlet`` (``None`` when it is another outlet's or unknown).
 
-    With ``for_update`` the row is locked and reloaded, so two staff acting on the same
-    pickup at once (two hand-overs, two lines received) take turns.
+    The use cases that change it lock it in their own transaction (``orders.locks``).
     """
-    query = pickups_at(outlet).where(Pickup.id == pickup_id)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return db.session.scalar(query)
+    return db.session.scalar(pickups_at(outlet).where(Pickup.id == pickup_id))
 
 
-def listed_pickups(outlet, tab: str = "open", day: date | None = None):
-    """Return the pickups of one dashboard tab, optionally created on one Hanoi day, newest first."""
+def listed_pickups(outlet, tab: str = "open", day: date | None = None, today: date | None = None):
+    """Return the pickups of one dashboard tab, optionally created on one Hanoi day.
+
+    The counter works down the list: pickups the shopper comes for ``today`` first, then those
+    ready to hand over, then by the day chosen (soonest first), then newest first.
+    """
     query = pickups_at(outlet).where(Pickup.status.in_(TABS.get(tab, TABS["open"])))
     if day is not None:
         start = utc_start_of(day)
         query = query.where(Pickup.created_at >= start,
                             Pickup.created_at < utc_start_of(day + timedelta(days=1)))
     return query.options(selectinload(Pickup.order), selectinload(Pickup.lines)) \
-        .order_by(Pickup.created_at.desc(), Pickup.id.desc())
+        .order_by(*counter_order(today or local_today()))
+
+
+def counter_order(today: date) -> tuple:
+    """Return the ORDER BY of the counter: today's, then ready, then by pickup day, then newest."""
+    return (case((Pickup.pickup_day == today, 0), else_=1),
+            case((Pickup.status == P.READY, 0), else_=1),
+            case((Pickup.pickup_day.is_(None), 1), else_=0), Pickup.pickup_day,
+            Pickup.created_at.desc(), Pickup.id.desc())
 
 
 def tab_counts(outlet) -> dict[str, int]:

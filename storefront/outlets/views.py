@@ -1,5 +1,9 @@
 """Outlet staff dashboard: pickups, receiving goods, hand-over."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import functools
+
+from flask import (
+    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +12,7 @@ from ..accounts.models import Role
 from ..extensions import db, limiter
 from ..orders import services
 from ..orders.models import LINE_STATUS_LABELS, PICKUP_STATUS_LABELS, PaymentMethod, PickupStatus
-from ..timeutil import utcnow
+from ..timeutil import local_today, utcnow
 from . import queries
 from .forms import TAB_LABELS, CancelForm, CodeLookupForm, HandOverForm, PickupFilterForm
 
@@ -26,12 +30,25 @@ def _outlet():
     return current_user.outlet
 
 
-def _pickup_or_404(pickup_id: int, *, for_update: bool = False):
-    """Load a pickup of the signed-in staff's outlet; any other is simply not found."""
-    pickup = queries.pickup_at(_outlet(), pickup_id, for_update=for_update)
+def _pickup_or_404(pickup_id: int):
+    """Load a pickup of the signed-in staff's outlet; any other is simply not found.
+
+    The order services lock the pickup's row inside their own transaction.
+    """
+    pickup = queries.pickup_at(_outlet(), pickup_id)
     if pickup is None:
         abort(404)
     return pickup
+
+
+def camera_allowed(view):
+    """Let this page use the camera (the QR scanner); the site's default policy forbids it."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Permissions-Policy"] = "camera=(self)"
+        return response
+    return wrapped
 
 
 def _lookup_key() -> str:
@@ -43,17 +60,19 @@ def _lookup_key() -> str:
 def index():
     filters = PickupFilterForm(request.args)
     day = filters.day.data if filters.validate() else None
-    tab = filters.chosen_tab
-    page = db.paginate(queries.listed_pickups(_outlet(), tab, day),
+    tab, today = filters.chosen_tab, local_today()
+    page = db.paginate(queries.listed_pickups(_outlet(), tab, day, today=today),
                        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                        error_out=False)
     return render_template("outlets/index.html", outlet=_outlet(), filters=filters, page=page,
                            tab=tab, tabs=TAB_LABELS, day=day, counts=queries.tab_counts(_outlet()),
+                           today=today,
                            page_url=lambda n: url_for(".index", tab=tab, day=day, page=n))
 
 
 @bp.get("/pickups/<int:pickup_id>")
 @role_required(Role.OUTLET_STAFF)
+@camera_allowed
 def pickup(pickup_id: int):
     return _render_pickup(_pickup_or_404(pickup_id))
 
@@ -71,7 +90,7 @@ def _render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200)
 @bp.post("/pickups/<int:pickup_id>/lines/<int:line_id>/receive")
 @role_required(Role.OUTLET_STAFF)
 def receive(pickup_id: int, line_id: int):
-    pickup = _pickup_or_404(pickup_id, for_update=True)
+    pickup = _pickup_or_404(pickup_id)
     line = queries.line_of(pickup, line_id)
     if line is None:
         abort(404)
@@ -88,8 +107,9 @@ def receive(pickup_id: int, line_id: int):
 
 @bp.post("/pickups/<int:pickup_id>/hand-over")
 @role_required(Role.OUTLET_STAFF)
+@camera_allowed
 def hand_over(pickup_id: int):
-    pickup = _pickup_or_404(pickup_id, for_update=True)
+    pickup = _pickup_or_404(pickup_id)
     form = HandOverForm()
     if not form.validate_on_submit():
         return _render_pickup(pickup, hand_over_form=form, status=422)
@@ -115,7 +135,7 @@ def _wrong_code_message(pickup, error) -> str:
 @bp.post("/pickups/<int:pickup_id>/cancel")
 @role_required(Role.OUTLET_STAFF)
 def cancel(pickup_id: int):
-    pickup = _pickup_or_404(pickup_id, for_update=True)
+    pickup = _pickup_or_404(pickup_id)
     form = CancelForm()
     if not form.validate_on_submit():
         return _render_pickup(pickup, cancel_form=form, status=422)
@@ -128,8 +148,18 @@ def cancel(pickup_id: int):
     return redirect(url_for(".pickup", pickup_id=pickup.id))
 
 
+@bp.get("/lookup")
+@role_required(Role.OUTLET_STAFF)
+@camera_allowed
+def scan():
+    """Show the camera scanner and the typed-code field that find a ready pickup."""
+    return render_template("outlets/lookup.html", form=CodeLookupForm(formdata=None), pickup=None,
+                           hand_over_form=None)
+
+
 @bp.post("/lookup")
 @role_required(Role.OUTLET_STAFF)
+@camera_allowed
 @limiter.limit("30 per minute", key_func=_lookup_key)
 def lookup():
     form = CodeLookupForm()

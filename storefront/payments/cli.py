@@ -2,15 +2,17 @@
 import click
 from flask.cli import AppGroup
 
+from .gateway import stripe_enabled
+from .refunds import retry_refunds
+from .services import reconcile
+from .transfers import expire_unpaid_transfers
+
 payments_cli = AppGroup("payments", help="Card payments through Stripe.")
 
 
 @payments_cli.command("reconcile")
 def reconcile_command() -> None:
     """Settle card orders still waiting for payment with their Stripe Checkout Sessions."""
-    from .gateway import stripe_enabled
-    from .services import reconcile
-
     if not stripe_enabled():
         click.echo("Stripe is not configured; nothing to reconcile.")
         return
@@ -21,10 +23,14 @@ def reconcile_command() -> None:
 @payments_cli.command("retry-refunds")
 def retry_refunds_command() -> None:
     """Send every refund still pending to Stripe again."""
-    from .services import retry_refunds
-
     outcomes = retry_refunds()
     click.echo(_summary("refunds tried", outcomes))
+
+
+@payments_cli.command("expire-transfers")
+def expire_transfers_command() -> None:
+    """Cancel VietQR transfer orders unpaid at their deadline and return their stock."""
+    click.echo(f"Cancelled {expire_unpaid_transfers()} unpaid transfer order(s).")
 
 
 def _summary(what: str, outcomes) -> str:

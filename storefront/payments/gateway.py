@@ -12,6 +12,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..unit_of_work import transaction
+from ..i18n import format_vnd
+from ..orders.links import order_url
 from ..orders.models import Order, PaymentStatus
 from ..timeutil import utcnow
 
@@ -21,6 +23,10 @@ STRIPE_MIN_EXPIRY = timedelta(minutes=30)  # Stripe refuses a Checkout Session t
 
 class PaymentError(Exception):
     """Stripe refused or could not be reached; the message is for the shopper."""
+
+
+class PaymentRefused(PaymentError):
+    """Stripe understood the request and said no (``invalid_request_error``): retrying won't help."""
 
 
 class InvalidWebhook(Exception):
@@ -54,30 +60,40 @@ def _call(what: str, request) -> dict:
 
     :raises PaymentError: on any Stripe or network error (logged with what was tried).
     """
+    result = _call_optional(what, request)
+    if result is None:
+        raise PaymentError(_("Cổng thanh toán đang gặp sự cố. Vui lòng thử lại sau ít phút "
+                             "hoặc chọn thanh toán khi nhận hàng."))
+    return result
+
+
+def _call_optional(what: str, request) -> dict | None:
+    """Run one Stripe request that may find nothing; return its object as a dict, or None.
+
+    :raises PaymentError: on any Stripe or network error (logged with what was tried).
+    """
     if not stripe_enabled():
         raise PaymentError(_("Thanh toán thẻ chưa được bật. "
                              "Vui lòng chọn thanh toán khi nhận hàng."))
     try:
-        return request(_client()).to_dict()
+        result = request(_client())
+        return None if result is None else result.to_dict()
     except stripe.StripeError as error:
         log.warning("Stripe %s failed: %s", what, error)
-        raise PaymentError(_("Cổng thanh toán đang gặp sự cố. Vui lòng thử lại sau ít phút "
+        refused = isinstance(error, stripe.InvalidRequestError)
+        raise (PaymentRefused if refused else PaymentError)(_("Cổng thanh toán đang gặp sự cố. Vui lòng thử lại sau ít phút "
                              "hoặc chọn thanh toán khi nhận hàng.")) from error
 
 
 # --- Checkout ---------------------------------------------------------------------------------
-
-def order_link(order: Order) -> str:
-    """Return the public address of an order's status page (for mail and Stripe's return)."""
-    return f"{current_app.config['SERVER_NAME_FOR_LINKS'].rstrip('/')}/orders/{order.number}"
-
 
 def create_checkout_session(order: Order, return_url: str | None = None) -> str:
     """Open (or reopen) the hosted Stripe Checkout page of a committed card order; return its URL.
 
     The session id and the aligned payment deadline are saved in their own unit of work, so
     call this after the order's placement has committed. ``return_url`` is where Stripe sends
-    the shopper back (the order page, with the guest token).
+    the shopper back: the order page, never with its secret token (the shopper's browser
+    session holds that).
 
     :raises PaymentError: the order cannot be paid by card now, or Stripe failed.
     """
@@ -87,9 +103,9 @@ def create_checkout_session(order: Order, return_url: str | None = None) -> str:
         return _reopen(order)
     if order.total < current_app.config["STRIPE_MIN_AMOUNT"]:
         raise PaymentError(_("Thanh toán thẻ cần đơn hàng từ %(amount)s trở lên.",
-                             amount=_vnd(current_app.config["STRIPE_MIN_AMOUNT"])))
+                             amount=format_vnd(current_app.config["STRIPE_MIN_AMOUNT"])))
     expires_at = _expiry(order, utcnow())
-    params = _session_params(order, return_url or order_link(order), expires_at)
+    params = _session_params(order, return_url or order_url(order), expires_at)
     session = _call("checkout.sessions.create", lambda c: c.v1.checkout.sessions.create(
         params=params, options={"idempotency_key": f"checkout-{order.id}-{order.checkout_token}"}))
     with transaction():
@@ -123,37 +139,37 @@ def _session_params(order: Order, return_url: str, expires_at: datetime) -> dict
         log.error("order %s total %s differs from its lines %s", order.number, order.total, total)
         raise PaymentError(_("Không thể tạo phiên thanh toán cho đơn hàng này."))
     metadata = {"order_id": str(order.id), "order_number": order.number}
+    english = order.locale == "en"
     return {
         "mode": "payment",
-        "payment_method_types": ["card"],
-        "line_items": [_line_item(line) for line in order.lines],
+        # `payment_method_types` is gone from Checkout at the library's API version.
+        "allowed_payment_method_types": ["card"],
+        "line_items": [_line_item(line, english) for line in order.lines],
         "client_reference_id": str(order.id),
         "metadata": metadata,
         "payment_intent_data": {"metadata": metadata},
         "customer_email": order.email,
-        "locale": "vi" if order.locale == "vi" else "en",
+        "locale": "en" if english else "vi",
         "expires_at": int(expires_at.replace(tzinfo=timezone.utc).timestamp()),
         "success_url": return_url,
         "cancel_url": return_url,
     }
 
 
-def _line_item(line) -> dict:
+def _line_item(line, english: bool) -> dict:
+    # The line keeps the Vietnamese frozen at checkout; English shoppers get the product's
+    # English name and unit where its producer wrote them.
+    name = (english and line.product.name_en) or line.product_name
+    unit = (english and line.product.unit_en) or line.unit
+    product_data = {"name": name}
+    if unit:
+        product_data["description"] = unit
     # VND is zero-decimal at Stripe: unit_amount is whole đồng, never x100.
     return {
         "quantity": line.quantity,
-        "price_data": {
-            "currency": "vnd",
-            "unit_amount": line.unit_price,
-            "product_data": {"name": line.product_name, "description": line.unit},
-        },
+        "price_data": {"currency": "vnd", "unit_amount": line.unit_price,
+                       "product_data": product_data},
     }
-
-
-def _vnd(amount: int) -> str:
-    from ..i18n import format_vnd
-
-    return format_vnd(amount)
 
 
 def retrieve_session(session_id: str) -> dict:
@@ -176,14 +192,43 @@ def expire_session(session_id: str) -> dict:
 
 # --- refunds ----------------------------------------------------------------------------------
 
-def create_refund(payment_intent: str, amount: int, idempotency_key: str) -> dict:
+def create_refund(payment_intent: str, amount: int, idempotency_key: str,
+                  metadata: dict | None = None) -> dict:
     """Refund ``amount`` whole đồng of a payment; the same key never refunds twice at Stripe.
+
+    Stripe keeps idempotency keys for about 24 hours only: ``metadata`` (our refund's id) is
+    what ``find_refund`` looks for before a later retry.
 
     :raises PaymentError: Stripe refused or failed.
     """
+    params = {"payment_intent": payment_intent, "amount": amount}
+    if metadata:
+        params["metadata"] = metadata
     return _call("refunds.create", lambda c: c.v1.refunds.create(
-        params={"payment_intent": payment_intent, "amount": amount},
-        options={"idempotency_key": idempotency_key}))
+        params=params, options={"idempotency_key": idempotency_key}))
+
+
+def retrieve_refund(refund_id: str) -> dict:
+    """Return a refund as Stripe sees it now.
+
+    :raises PaymentError: Stripe failed.
+    """
+    return _call("refunds.retrieve", lambda c: c.v1.refunds.retrieve(refund_id))
+
+
+def find_refund(payment_intent: str, key: str, value: str) -> dict | None:
+    """Return the payment's refund whose ``metadata[key]`` is ``value``, if Stripe has one.
+
+    :raises PaymentError: Stripe failed (then nobody can tell whether it exists).
+    """
+    def matching(client):
+        page = client.v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
+        for refund in page.auto_paging_iter():
+            if (refund.to_dict().get("metadata") or {}).get(key) == value:
+                return refund
+        return None
+
+    return _call_optional("refunds.list", matching)
 
 
 # --- webhooks ---------------------------------------------------------------------------------

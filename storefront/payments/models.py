@@ -16,7 +16,7 @@ class StripeEvent(db.Model):
 
 
 class RefundStatus(enum.StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # not sent yet, or sent and Stripe is still working on it
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
@@ -32,7 +32,10 @@ class Refund(db.Model):
     # Unique: the same decision can never refund twice, here or at Stripe.
     idempotency_key = db.Column(db.String(120), nullable=False, unique=True)
     status = db.Column(db.String(20), nullable=False, default=RefundStatus.PENDING)
-    stripe_refund_id = db.Column(db.String(255))
+    # Stripe's id once it answered; unique so a webhook finds exactly one row.
+    stripe_refund_id = db.Column(db.String(255), unique=True)
+    # Stripe's own word while it is still working on it ("pending", "requires_action").
+    stripe_status = db.Column(db.String(30))
     attempts = db.Column(db.Integer, nullable=False, default=0)
     last_error = db.Column(db.Text)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

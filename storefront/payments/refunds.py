@@ -1,8 +1,31 @@
-"""Refunds: decided inside a transaction, sent to Stripe after it commits."""
-from ..unit_of_work import on_commit
+"""Refunds: decided inside a transaction, sent to Stripe by a worker after it commits.
+
+The orders domain announces a pickup that ended, or an order whose payment deadline passed
+(``orders/signals.py``); the receivers here record what is owed back in that same transaction:
+a Stripe refund for a card, money an admin sends back for a bank transfer (``bank.py``).
+"""
+import enum
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from .. import tasks
+from ..unit_of_work import on_commit, transaction
 from ..extensions import db
-from ..orders.models import PaymentStatus
-from .models import Refund
+from ..notifications import services as notify
+from ..orders.locks import lock_order
+from ..orders.models import Order, PaymentMethod, PaymentStatus
+from ..orders.signals import payment_expired, pickup_ended
+from ..orders.transitions import Actor, record
+from ..timeutil import utcnow
+from . import bank, gateway
+from .gateway import PaymentError, PaymentRefused
+from .models import Refund, RefundStatus
+
+log = logging.getLogger(__name__)
+PAID_BY_CARD = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING)
 
 
 def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Refund | None:
@@ -17,12 +40,237 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
     order.payment_status = PaymentStatus.REFUND_PENDING
     db.session.flush()
     refund_id = refund.id
-    on_commit(lambda: send_refund(refund_id))
+    on_commit(lambda: _send_soon(refund_id))
     return refund
 
 
-def send_refund(refund_id: int) -> None:
-    """Ask Stripe to refund (implemented in the payments services)."""
-    from .services import send_refund as send
+def _send_soon(refund_id: int) -> None:
+    """Hand the refund to a worker: no request waits for Stripe (``retry_refunds`` sweeps)."""
+    tasks.enqueue(tasks.send_refund, refund_id)
 
-    send(refund_id)
+
+def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
+    """Plan a refund of everything paid (in the caller's transaction); idempotent per order."""
+    plan_refund(order, order.total, reason, key=f"order-{order.id}-full")
+    record(order, "refund_planned", by, note=reason)
+
+
+@pickup_ended.connect
+def _give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
+    """Plan what a pickup that just ended gives back: by Stripe, or by bank transfer."""
+    order = pickup.order
+    if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
+        plan_refund(order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
+    elif order.amount_received:  # paid (in part) by bank transfer: an admin sends it back
+        bank.owe_for_cancelled_pickup(pickup, reason)
+
+
+@payment_expired.connect
+def _give_back_for_expired_order(order, *, reason: str, **_ignored) -> None:
+    """Owe back a transfer that fell short of an order cancelled at its deadline."""
+    if order.amount_received:
+        bank.owe_for_expired(order, reason)
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _RefundRequest:
+    refund_id: int
+    payment_intent: str | None
+    amount: int
+    idempotency_key: str
+    stripe_refund_id: str | None
+    tried_before: bool
+
+
+class RefundOutcome(enum.StrEnum):
+    SUCCEEDED = "refund_succeeded"
+    IN_PROGRESS = "refund_in_progress"
+    FAILED = "refund_failed"
+    UNCHANGED = "refund_unchanged"
+    UNKNOWN = "unknown_refund"
+
+
+# Stripe's refund statuses: only "succeeded" means the money is on its way back.
+_STRIPE_STATUSES = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.FAILED,
+                    "canceled": RefundStatus.FAILED, "pending": RefundStatus.PENDING,
+                    "requires_action": RefundStatus.PENDING}
+
+
+def send_refund(refund_id: int) -> None:
+    """Send one planned refund to Stripe, never twice; record its state, or the error for a retry.
+
+    A sender first claims the refund (a guarded UPDATE of its attempts, committed), so a second
+    sender that read the same attempt backs off. A refund Stripe already answered is only looked
+    up again; one tried before whose answer was lost is searched for at Stripe by our id in its
+    metadata (idempotency keys only last about a day there) and created only when none exists.
+    No transaction stays open while Stripe answers.
+    """
+    claimed = _claim_refund(refund_id)
+    if claimed is None:
+        return
+    try:
+        result = _ask_stripe(claimed)
+    except PaymentError as error:
+        _refund_failed(refund_id, error)
+        return
+    with transaction():
+        apply_stripe_refund(result, refund_id=refund_id)
+
+
+def _ask_stripe(claimed: _RefundRequest) -> dict:
+    if claimed.stripe_refund_id:
+        return gateway.retrieve_refund(claimed.stripe_refund_id)
+    if not claimed.payment_intent:
+        raise PaymentRefused("order has no Stripe payment to refund")
+    metadata = {"refund_id": str(claimed.refund_id)}
+    if claimed.tried_before:
+        found = gateway.find_refund(claimed.payment_intent, "refund_id", metadata["refund_id"])
+        if found is not None:
+            return found
+    return gateway.create_refund(claimed.payment_intent, claimed.amount,
+                                 claimed.idempotency_key, metadata=metadata)
+
+
+def _claim_refund(refund_id: int) -> _RefundRequest | None:
+    row = db.session.execute(
+        db.select(Refund.attempts, Refund.amount, Refund.idempotency_key, Refund.stripe_refund_id,
+                  Order.stripe_payment_intent)
+        .join(Order, Order.id == Refund.order_id)
+        .where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
+    ).first()
+    db.session.commit()
+    if row is None:
+        return None
+    claimed = db.session.execute(
+        update(Refund)
+        .where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING,
+               Refund.attempts == row.attempts)
+        .values(attempts=row.attempts + 1).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return None  # another sender has it
+    return _RefundRequest(refund_id, row.stripe_payment_intent, row.amount, row.idempotency_key,
+                          row.stripe_refund_id, tried_before=row.attempts > 0)
+
+
+def _refund_failed(refund_id: int, error: Exception) -> None:
+    """Keep the error for the next try; a refund Stripe refused outright goes to the admins."""
+    cause = error.__cause__ or error
+    message = f"{type(cause).__name__}: {cause}"[:2000]
+    refused = isinstance(error, PaymentRefused)
+    values = {"last_error": message}
+    if refused:
+        values.update(status=RefundStatus.FAILED, completed_at=utcnow())
+    with transaction():
+        order_id = db.session.scalar(db.select(Refund.order_id).where(Refund.id == refund_id))
+        order = lock_order(order_id)
+        changed = db.session.execute(
+            update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
+            .values(**values).execution_options(synchronize_session=False)).rowcount
+        if refused and changed:
+            order.payment_status = _refund_state(order)
+    log.log(logging.ERROR if refused else logging.WARNING, "refund %s %s: %s", refund_id,
+            "refused by Stripe" if refused else "failed", message)
+
+
+# --- what Stripe says of a refund (its answer, a look-up, or a webhook) ------------------------
+
+def apply_stripe_refund(stripe_refund: dict, refund_id: int | None = None) -> RefundOutcome:
+    """Record a Stripe refund's state on our refund, in the caller's transaction; once per change.
+
+    The refund is ours when ``refund_id`` says so (the sender's own answer), or by the id in
+    its metadata, or by its Stripe id. Only a refund Stripe says ``succeeded`` tells the shopper;
+    ``pending`` and ``requires_action`` keep it in progress; ``failed`` or ``canceled`` (even after
+    a success) mark it failed for the admins. A replayed or out-of-date state changes nothing.
+    """
+    refund = _our_refund(stripe_refund, refund_id)
+    if refund is None:
+        log.warning("Stripe refund %s is not one of ours", stripe_refund.get("id"))
+        return RefundOutcome.UNKNOWN
+    order = lock_order(refund.order_id)  # the order first, as every payment change locks it
+    new = _STRIPE_STATUSES.get(stripe_refund.get("status"), RefundStatus.PENDING)
+    allowed_from = [RefundStatus.PENDING]
+    if new == RefundStatus.FAILED:
+        allowed_from.append(RefundStatus.SUCCEEDED)  # Stripe can fail a refund after success
+    values = {"stripe_refund_id": stripe_refund.get("id"),
+              "stripe_status": stripe_refund.get("status")}
+    if new != RefundStatus.PENDING:
+        values.update(status=new, completed_at=utcnow(), last_error=None if new ==
+                      RefundStatus.SUCCEEDED else _failure_text(stripe_refund))
+    changed = db.session.execute(
+        update(Refund).where(Refund.id == refund.id, Refund.status.in_(allowed_from),
+                             db.or_(Refund.stripe_refund_id.is_(None),
+                                    Refund.stripe_refund_id == stripe_refund.get("id")))
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed or new == RefundStatus.PENDING:
+        return RefundOutcome.IN_PROGRESS if changed else RefundOutcome.UNCHANGED
+    db.session.refresh(refund)
+    order.payment_status = _refund_state(order)
+    if new == RefundStatus.SUCCEEDED:
+        notify.refunded(refund)
+        return RefundOutcome.SUCCEEDED
+    log.error("refund %s of order %s %s at Stripe: %s", refund.id, order.number,
+              stripe_refund.get("status"), refund.last_error)
+    return RefundOutcome.FAILED
+
+
+def _our_refund(stripe_refund: dict, refund_id: int | None) -> Refund | None:
+    if refund_id is None:
+        reference = (stripe_refund.get("metadata") or {}).get("refund_id")
+        refund_id = int(reference) if str(reference or "").isdigit() else None
+    if refund_id is not None:
+        refund = db.session.get(Refund, refund_id)
+    else:
+        refund = db.session.scalar(
+            db.select(Refund).where(Refund.stripe_refund_id == stripe_refund.get("id")))
+    if refund is None or refund.order.stripe_payment_intent != _intent_of(stripe_refund):
+        return None
+    return refund
+
+
+def _intent_of(stripe_refund: dict) -> str | None:
+    intent = stripe_refund.get("payment_intent")
+    return intent.get("id") if isinstance(intent, dict) else intent
+
+
+def _failure_text(stripe_refund: dict) -> str:
+    reason = stripe_refund.get("failure_reason") or "unknown"
+    return f"Stripe refund {stripe_refund.get('status')}: {reason}"
+
+
+def _refund_state(order: Order) -> PaymentStatus:
+    refunds = db.session.scalars(db.select(Refund).where(Refund.order_id == order.id)).all()
+    if any(r.status == RefundStatus.PENDING for r in refunds):
+        return PaymentStatus.REFUND_PENDING
+    refunded = sum(r.amount for r in refunds if r.status == RefundStatus.SUCCEEDED)
+    if refunded >= order.total:
+        return PaymentStatus.REFUNDED
+    return PaymentStatus.PARTIALLY_REFUNDED if refunded else PaymentStatus.PAID
+
+
+def failed_refunds() -> list[Refund]:
+    """Return the card refunds Stripe failed (newest first): an admin must pay them back."""
+    return db.session.scalars(
+        db.select(Refund).where(Refund.status == RefundStatus.FAILED)
+        .order_by(Refund.completed_at.desc(), Refund.id.desc())
+    ).all()
+
+
+def retry_refunds() -> Counter:
+    """Send every refund still pending, oldest first, or look up those Stripe is working on.
+
+    Return how many are now succeeded, failed and still pending. This sweep also catches a
+    refund whose webhook never arrived.
+    """
+    refund_ids = db.session.scalars(
+        db.select(Refund.id).where(Refund.status == RefundStatus.PENDING).order_by(Refund.id)
+    ).all()
+    db.session.rollback()
+    for refund_id in refund_ids:
+        send_refund(refund_id)
+    statuses = db.session.scalars(db.select(Refund.status).where(Refund.id.in_(refund_ids))).all()
+    return Counter(str(s) for s in statuses)

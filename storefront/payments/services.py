@@ -1,4 +1,4 @@
-"""Payment use cases: applying what Stripe says to an order, sending refunds, reconciling.
+"""Payment use cases: applying what Stripe says to an order, reconciling (refunds: ``refunds.py``).
 
 The ``apply_*`` functions run in the caller's transaction (the webhook's, or one per order
 in ``reconcile``) with the order row locked, so a replayed, duplicated or late message from
@@ -7,21 +7,21 @@ Stripe changes nothing twice.
 import enum
 import logging
 from collections import Counter
-from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import update
 
-from ..unit_of_work import transaction
+from .. import tasks
+from ..unit_of_work import on_commit, transaction
 from ..extensions import db
-from ..notifications import services as notify
 from ..orders import services as orders
+from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
+from ..orders.signals import pickup_ended
+from ..orders.transitions import OPEN_PICKUP
 from ..timeutil import utcnow
 from . import gateway
 from .gateway import PaymentError
-from .models import Refund, RefundStatus
-from .refunds import plan_refund
+from .refunds import plan_refund, refund_whole_order
 
 log = logging.getLogger(__name__)
 STRIPE = "stripe"  # the actor recorded for changes Stripe asked for
@@ -44,14 +44,6 @@ class Outcome(enum.StrEnum):
 
 
 # --- applying a Checkout Session (in the caller's transaction) ------------------------------
-
-def lock_order(order_id: int) -> Order | None:
-    """Load an order with its row locked, so Stripe's messages about it apply one at a time."""
-    return db.session.scalar(
-        db.select(Order).where(Order.id == order_id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
 
 def order_for_session(session: dict) -> Order | None:
     """Find and lock the order a Checkout Session pays for (client_reference_id, then metadata)."""
@@ -95,7 +87,7 @@ def apply_paid(order: Order, session: dict, by=STRIPE) -> Outcome:
     if not waiting:
         # Its stock went back (and may be sold): give the money back instead of reviving it.
         order.paid_at, order.stripe_payment_intent = utcnow(), intent
-        orders.refund_whole_order(order, by, _("Thanh toán đến sau khi đơn đã huỷ"))
+        refund_whole_order(order, by, _("Thanh toán đến sau khi đơn đã huỷ"))
         return Outcome.LATE_PAYMENT_REFUNDED
     orders.mark_paid(order, by, payment_intent=intent)
     for pickup in order.pickups:
@@ -164,116 +156,43 @@ def _reconcile_one(order_id: int, now) -> Outcome:
         return apply_session(order, session)
 
 
+# --- closing the Checkout page of a cancelled order -------------------------------------------
+
+@pickup_ended.connect
+def _close_checkout_of_cancelled(pickup, **_ignored) -> None:
+    """Once every pickup of an unpaid card order has ended, close its Checkout page at Stripe."""
+    order = pickup.order
+    if order.payment_method != PaymentMethod.CARD or order.paid_at is not None \
+            or not order.stripe_session_id \
+            or any(p.status in OPEN_PICKUP for p in order.pickups):
+        return
+    order_id = order.id
+    on_commit(lambda: tasks.enqueue(tasks.expire_checkout, order_id))
+
+
+def expire_checkout(order_id: int) -> str | None:
+    """Expire the open Checkout Session of an order cancelled before it was paid.
+
+    Return the session's status at Stripe afterwards (None when there is nothing to close).
+    A session completed meanwhile is left alone: its payment webhook refunds it.
+
+    :raises PaymentError: Stripe could not be reached; the task is retried.
+    """
+    order = db.session.get(Order, order_id)
+    if order is None or not order.stripe_session_id or order.paid_at is not None \
+            or order.payment_status != PaymentStatus.FAILED:
+        return None
+    session_id = order.stripe_session_id
+    db.session.rollback()  # hold nothing open while talking to Stripe
+    status = _expire_at_stripe(session_id).get("status")
+    if status == "open":
+        raise PaymentError(f"Checkout Session {session_id} is still open")
+    return status
+
+
 def _expire_at_stripe(session_id: str) -> dict:
     try:
         return gateway.expire_session(session_id)
     except PaymentError:
         # Completed (or expired) meanwhile: Stripe only expires open sessions.
         return gateway.retrieve_session(session_id)
-
-
-# --- refunds ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _RefundRequest:
-    refund_id: int
-    payment_intent: str | None
-    amount: int
-    idempotency_key: str
-
-
-def send_refund(refund_id: int) -> None:
-    """Send one planned refund to Stripe, never twice; record the result, or the error for a retry.
-
-    A sender first claims the refund (a guarded UPDATE of its attempts, committed), so a second
-    sender that read the same attempt backs off; Stripe's idempotency key covers a retry that
-    overlaps a slow first try; and only the sender whose guarded UPDATE finds it still pending
-    records the result and tells the shopper. No transaction stays open while Stripe answers.
-    """
-    claimed = _claim_refund(refund_id)
-    if claimed is None:
-        return
-    try:
-        if not claimed.payment_intent:
-            raise PaymentError("order has no Stripe payment to refund")
-        result = gateway.create_refund(claimed.payment_intent, claimed.amount,
-                                       claimed.idempotency_key)
-    except PaymentError as error:
-        _refund_failed(refund_id, error)
-        return
-    _refund_sent(refund_id, result)
-
-
-def _claim_refund(refund_id: int) -> _RefundRequest | None:
-    row = db.session.execute(
-        db.select(Refund.attempts, Refund.amount, Refund.idempotency_key,
-                  Order.stripe_payment_intent)
-        .join(Order, Order.id == Refund.order_id)
-        .where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
-    ).first()
-    db.session.commit()
-    if row is None:
-        return None
-    claimed = db.session.execute(
-        update(Refund)
-        .where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING,
-               Refund.attempts == row.attempts)
-        .values(attempts=row.attempts + 1).execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return None  # another sender has it
-    return _RefundRequest(refund_id, row.stripe_payment_intent, row.amount, row.idempotency_key)
-
-
-def _refund_failed(refund_id: int, error: Exception) -> None:
-    cause = error.__cause__ or error
-    message = f"{type(cause).__name__}: {cause}"[:2000]
-    with transaction():
-        db.session.execute(
-            update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
-            .values(last_error=message).execution_options(synchronize_session=False))
-    log.warning("refund %s failed: %s", refund_id, message)
-
-
-def _refund_sent(refund_id: int, result: dict) -> None:
-    succeeded = result.get("status") not in ("failed", "canceled")
-    with transaction():
-        recorded = db.session.execute(
-            update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
-            .values(status=RefundStatus.SUCCEEDED if succeeded else RefundStatus.FAILED,
-                    stripe_refund_id=result.get("id"), completed_at=utcnow(),
-                    last_error=None if succeeded else f"Stripe refund {result.get('status')}")
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not recorded:
-            return  # a concurrent sender recorded the same Stripe refund
-        refund = db.session.get(Refund, refund_id, populate_existing=True)
-        order = lock_order(refund.order_id)
-        order.payment_status = _refund_state(order)
-        if succeeded:
-            notify.refunded(refund)
-        else:
-            log.error("refund %s was %s at Stripe", refund_id, result.get("status"))
-
-
-def _refund_state(order: Order) -> PaymentStatus:
-    refunds = db.session.scalars(db.select(Refund).where(Refund.order_id == order.id)).all()
-    if any(r.status == RefundStatus.PENDING for r in refunds):
-        return PaymentStatus.REFUND_PENDING
-    refunded = sum(r.amount for r in refunds if r.status == RefundStatus.SUCCEEDED)
-    if refunded >= order.total:
-        return PaymentStatus.REFUNDED
-    return PaymentStatus.PARTIALLY_REFUNDED if refunded else PaymentStatus.PAID
-
-
-def retry_refunds() -> Counter:
-    """Send every refund still pending, oldest first; return how many succeeded and remain."""
-    refund_ids = db.session.scalars(
-        db.select(Refund.id).where(Refund.status == RefundStatus.PENDING).order_by(Refund.id)
-    ).all()
-    db.session.rollback()
-    for refund_id in refund_ids:
-        send_refund(refund_id)
-    statuses = db.session.scalars(db.select(Refund.status).where(Refund.id.in_(refund_ids))).all()
-    return Counter(str(s) for s in statuses)

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..timeutil import utcnow
-from . import services
-from .models import StripeEvent
+from . import refunds, services
+from .models import Refund, StripeEvent
 from .services import Outcome
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def handle_event(event: dict) -> Outcome:
     return outcome
 
 
-def _apply(event: dict, record: StripeEvent) -> Outcome:
+def _apply(event: dict, record: StripeEvent):
+    if event["type"] in _REFUND_EVENTS:
+        return _refund_changed(event, record)
     handler = _HANDLERS.get(event["type"])
     if handler is None:
         return Outcome.IGNORED
@@ -64,6 +66,20 @@ def _payment_failed(order, session) -> Outcome:
 def _expired(order, session) -> Outcome:
     return services.apply_failed(order, services.STRIPE, _("Phiên thanh toán thẻ đã hết hạn"))
 
+
+def _refund_changed(event: dict, record: StripeEvent):
+    stripe_refund = event["data"]["object"]
+    if stripe_refund.get("object") != "refund":
+        return Outcome.IGNORED
+    outcome = refunds.apply_stripe_refund(stripe_refund)
+    if outcome != refunds.RefundOutcome.UNKNOWN:
+        record.order_id = db.session.scalar(
+            db.select(Refund.order_id).where(Refund.stripe_refund_id == stripe_refund.get("id")))
+    return outcome
+
+
+# Each carries a refund object; which of them an account sends depends on its API version.
+_REFUND_EVENTS = {"refund.updated", "refund.failed", "charge.refund.updated"}
 
 _HANDLERS = {
     "checkout.session.completed": _completed,

@@ -1,71 +1,20 @@
-"""OCOP certificates a producer submits for review: the programme's rules, and the scan.
+"""OCOP certificates a producer submits for review: the scan, and the record an admin verifies.
 
-The programme's rules: 3★ 50–69 points, 4★ 70–89, 5★ 90–100;
-a certificate is valid for 36 months; 5★ is decided centrally; since 1 July 2025 the city or
-province decides 3★ and 4★, and district decisions exist only from before that day.
+The programme's rules are checked by ``catalog/certification.py``, shared with the admin's review.
 """
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 
-from ..catalog.models import STAR_SCORE_RANGES, Certificate, IssuingLevel, Product, ReviewStatus
+from ..catalog.certification import check_rules
+from ..catalog.models import Certificate, Product, ReviewStatus
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..images import ImageRejected, NotAnImage, make_scan
 from ..storage import Storage, get_storage, new_key
-from ..timeutil import local_today
-from .errors import CertificateInvalid
 
-REFORM_DAY = date(2025, 7, 1)  # districts stop deciding; provinces decide 3★ and 4★
 PDF_MAGIC = b"%PDF-"
-
-
-def check_score(stars: int, score: int) -> None:
-    """:raises CertificateInvalid: when the score is outside the star level's band."""
-    if stars not in STAR_SCORE_RANGES:
-        raise CertificateInvalid(_("Hạng sao phải là 3, 4 hoặc 5."), "stars")
-    low, high = STAR_SCORE_RANGES[stars]
-    if not low <= score <= high:
-        raise CertificateInvalid(
-            _("Điểm %(score)d không khớp hạng %(stars)d sao: cần từ %(low)d đến %(high)d điểm.",
-              score=score, stars=stars, low=low, high=high), "score")
-
-
-def check_issuing_level(stars: int, level: str, decision_date: date) -> None:
-    """:raises CertificateInvalid: when that level could not have decided that certificate."""
-    if level == IssuingLevel.DISTRICT and decision_date >= REFORM_DAY:
-        raise CertificateInvalid(
-            _("Cấp huyện chỉ công nhận OCOP trước ngày 01/07/2025."), "issuing_level")
-    if stars == 5 and level != IssuingLevel.CENTRAL:
-        raise CertificateInvalid(_("Sản phẩm 5 sao do cấp trung ương công nhận."), "issuing_level")
-    if stars in (3, 4) and level == IssuingLevel.CENTRAL:
-        raise CertificateInvalid(
-            _("Cấp trung ương chỉ công nhận sản phẩm 5 sao."), "issuing_level")
-    if stars in (3, 4) and decision_date >= REFORM_DAY and level != IssuingLevel.PROVINCE:
-        raise CertificateInvalid(
-            _("Từ ngày 01/07/2025, sản phẩm 3–4 sao do cấp thành phố/tỉnh công nhận."),
-            "issuing_level")
-
-
-def check_decision_date(decision_date: date, today: date | None = None) -> None:
-    """:raises CertificateInvalid: for a date in the future or a certificate already expired."""
-    today = today or local_today()
-    if decision_date > today:
-        raise CertificateInvalid(_("Ngày quyết định không thể ở tương lai."), "decision_date")
-    expires_on = Certificate.expiry_for(decision_date)
-    if expires_on <= today:
-        raise CertificateInvalid(
-            _("Chứng nhận này đã hết hạn (hết hiệu lực từ %(day)s).", day=format_date(expires_on)),
-            "decision_date")
-
-
-def check_rules(stars: int, score: int, level: str, decision_date: date,
-                today: date | None = None) -> None:
-    """:raises CertificateInvalid: for the first OCOP rule the facts break."""
-    check_score(stars, score)
-    check_decision_date(decision_date, today)
-    check_issuing_level(stars, level, decision_date)
 
 
 def prepare_scan(data: bytes) -> tuple[bytes, str, str]:

@@ -1,4 +1,5 @@
 """Named failures of the producer's use cases; each carries the message a person will see."""
+from ..catalog.certification import CertificateInvalid  # noqa: F401  (re-exported)
 
 
 class ProducerError(Exception):
@@ -19,11 +20,3 @@ class InactiveOutlet(ProducerError):
 
 class InvalidProductTransition(ProducerError):
     """The product's status cannot move that way (e.g. publishing an archived product)."""
-
-
-class CertificateInvalid(ProducerError):
-    """Certificate facts break an OCOP rule; ``field`` names the form field at fault."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field

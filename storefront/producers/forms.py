@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
-from .certificates import check_decision_date, check_issuing_level, check_score
-from .errors import CertificateInvalid
+from ..catalog.certification import (
+    CertificateInvalid, check_decision_date, check_issuing_level, check_score,
+)
 from .services import ProductDetails
 
 _INTEGER = re.compile(r"-?[0-9]+")

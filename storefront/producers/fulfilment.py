@@ -14,7 +14,7 @@ from ..orders.models import LINE_STATUS_LABELS, PICKUP_STATUS_LABELS
 from ..timeutil import add_months, local_today
 from . import fulfilment_queries as queries
 from .fulfilment_forms import DateRangeForm
-from .views import bp
+from .blueprint import bp
 
 HISTORY_DAYS = 30
 

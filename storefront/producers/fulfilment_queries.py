@@ -22,11 +22,11 @@ def lines_of(producer):
 
 
 def lines_to_bring(producer) -> list[OrderLine]:
-    """Return the lines still to drop off at outlets, for confirmed pickups, oldest first."""
+    """Return the lines still to drop off at outlets, for confirmed pickups, soonest pickup day first."""
     return db.session.scalars(
         lines_of(producer).where(OrderLine.status == LineStatus.AWAITING_DROPOFF,
                                  Pickup.status == P.CONFIRMED)
-        .order_by(Pickup.created_at, OrderLine.id)
+        .order_by(Pickup.pickup_day.is_(None), Pickup.pickup_day, Pickup.created_at, OrderLine.id)
     ).all()
 
 

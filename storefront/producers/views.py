@@ -3,23 +3,18 @@
 Every product is loaded through ``product_of(producer, id)``, so another producer's product
 is simply not found.
 """
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
-from ..catalog.models import (
-    GROUP_LABELS, ISSUING_LEVEL_LABELS, PRODUCT_STATUS_LABELS, REVIEW_LABELS,
-)
+from ..certificates.renewals import renewals_of
 from ..extensions import db
 from ..images import ImageRejected
-from . import services
+from . import fulfilment, services  # noqa: F401  (fulfilment adds its routes to bp)
+from .blueprint import bp
 from .errors import ProducerError
 from .forms import ActionForm, CertificateForm, PhotoAltForm, PhotoUploadForm, ProductForm
 from .overview import EXPIRY_WARNING_DAYS, overview
-
-bp = Blueprint("producer_dashboard", __name__, url_prefix="/producer")
 
 STATUS_MESSAGES = {
     "publish": _l("Đã đăng bán sản phẩm."),
@@ -27,18 +22,6 @@ STATUS_MESSAGES = {
     "archive": _l("Đã lưu trữ sản phẩm."),
     "restore": _l("Đã khôi phục sản phẩm về bản nháp."),
 }
-
-
-@bp.before_request
-@role_required(Role.PRODUCER)
-def _only_producers():
-    """Let only producer accounts in (others: sign in, then 403)."""
-
-
-@bp.context_processor
-def _labels():
-    return {"GROUP_LABELS": GROUP_LABELS, "PRODUCT_STATUS_LABELS": PRODUCT_STATUS_LABELS,
-            "REVIEW_LABELS": REVIEW_LABELS, "ISSUING_LEVEL_LABELS": ISSUING_LEVEL_LABELS}
 
 
 def _producer():
@@ -53,7 +36,8 @@ def _product(product_id: int):
 def index():
     products = db.session.scalars(services.products_of(_producer())).all()
     return render_template("producers/index.html", producer=_producer(),
-                           rows=[overview(p) for p in products], warning_days=EXPIRY_WARNING_DAYS)
+                           rows=[overview(p) for p in products], warning_days=EXPIRY_WARNING_DAYS,
+                           renewals=renewals_of(_producer()))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -65,8 +49,8 @@ def new_product():
         except ProducerError as exc:
             form.outlets.errors = [exc.message]
         else:
-            flash(_("Đã tạo sản phẩm (bản nháp)."), "success")
-            return redirect(url_for(".edit_product", product_id=product.id))
+            flash(_("Đã tạo sản phẩm (bản nháp). Bước tiếp theo: thêm ảnh."), "success")
+            return redirect(url_for(".photos", product_id=product.id))  # the guided first listing
     return render_template("producers/product_form.html", form=form, product=None)
 
 
@@ -181,5 +165,3 @@ def certificates(product_id: int):
     return render_template("producers/certificates.html", product=product, form=form,
                            row=overview(product))
 
-
-from . import fulfilment  # noqa: E402,F401

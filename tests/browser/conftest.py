@@ -103,6 +103,7 @@ def _config(tmp: Path, smtp_port: int, url: str):
         SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         WTF_CSRF_ENABLED = True  # real forms carry real tokens
         MEDIA_ROOT = str(tmp / "media")
+        PRIVATE_MEDIA_ROOT = str(tmp / "private")
         MAIL_SERVER = "127.0.0.1"
         MAIL_PORT = smtp_port
         MAIL_SEND_AFTER_COMMIT = True

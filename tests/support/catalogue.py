@@ -1,4 +1,4 @@
-"""A small hand-counted catalogue shared by the catalogue and API tests.
+"""A small hand-counted catalogue shared by the catalogue and API tests (fixture ``catalogue``).
 
 Listed products (number: name — village, group, stars, price), created in this order:
 
@@ -18,6 +18,8 @@ whose only certificate expired.
 """
 import datetime as dt
 from dataclasses import dataclass
+
+import pytest
 
 from tests.factories import (
     CertificateFactory, OutletFactory, ProducerFactory, ProductFactory, VillageFactory,
@@ -75,3 +77,9 @@ def build_catalogue() -> Catalogue:
     CertificateFactory(product=expired, stars=4, decision_date=local_today() - dt.timedelta(days=1200),
                        expires_on=local_today() - dt.timedelta(days=5))
     return Catalogue(villages, producers, products, outlet)
+
+
+@pytest.fixture
+def catalogue(app) -> Catalogue:
+    """The catalogue above, in the test's database."""
+    return build_catalogue()

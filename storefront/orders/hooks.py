@@ -1,0 +1,28 @@
+"""What orders asks of the packages built on it, handed in when the app starts.
+
+The pickup calendar (``pickup``) and the shop's bank account (``payments``) use orders, so orders
+cannot import them (``tests/test_architecture.py``): ``pickup.views.register`` and ``create_app``
+hand their answers in here through ``wire``.
+"""
+from collections.abc import Callable
+from datetime import date
+
+
+def _not_wired(*_args, **_kwargs):
+    raise RuntimeError("orders.hooks is not wired: create_app() wires it")
+
+
+# (outlet, products, now) -> the pickup days offered there, earliest first (``pickup.calendars``).
+pickup_days: Callable[..., list[date]] = _not_wired
+# (pickup, today, days) -> whether a ready pickup's window ended before today (``pickup.calendars``).
+window_passed: Callable[..., bool] = _not_wired
+# () -> whether bank transfer by VietQR is offered (``payments.bank``).
+transfer_available: Callable[[], bool] = _not_wired
+
+
+def wire(**hooks: Callable) -> None:
+    """Hand in the answers above by name; an unknown name is a mistake."""
+    for name, function in hooks.items():
+        if name not in ("pickup_days", "window_passed", "transfer_available"):
+            raise TypeError(f"orders.hooks has no hook {name!r}")
+        globals()[name] = function

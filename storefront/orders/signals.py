@@ -1,0 +1,15 @@
+"""What the orders domain announces, so that the packages above it act without being imported.
+
+Payments depends on orders, never the other way round; yet ending a paid pickup must record
+the money owed back in the same transaction. So orders sends a signal there and
+``payments/refunds.py`` receives it: what a receiver writes commits or rolls back with the
+order's change.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent with the pickup just cancelled or marked no-show; keyword ``reason``.
+pickup_ended = _signals.signal("pickup-ended")
+# Sent with the order whose payment deadline passed (its pickups are cancelled); ``reason``.
+payment_expired = _signals.signal("payment-expired")

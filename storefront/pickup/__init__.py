@@ -1,0 +1,1 @@
+"""Pickup scheduling: outlet hours and closures, lead times, pickup days, reminders, partial hand-over."""
