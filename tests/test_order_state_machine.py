@@ -289,6 +289,8 @@ def test_cancelling_twice_is_refused_and_returns_stock_once(outlet, staff, produ
 def test_cancelling_a_paid_card_pickup_plans_its_refund(outlet, staff, product):
     order = place_split({outlet: [(product, 2)], OutletFactory(): [(ProductFactory(price=50000), 1)]},
                         method=PaymentMethod.CARD)
+    order.stripe_payment_intent = "pi_paid_by_card"  # as a paid card order has
+    db.session.commit()
     pickup = order.pickups[0]
 
     services.cancel_pickup(pickup, by=staff, reason="Cơ sở hết hàng")

@@ -1,12 +1,11 @@
-"""Account use cases: register, authenticate, load."""
+"""Account use cases: make an account, authenticate, load (self-registration: ``signup.py``)."""
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..catalog.models import Producer, ReviewStatus, Village
+from ..catalog.models import Village
 from ..extensions import db
-from ..slugs import unique_slug
 from ..unit_of_work import transaction
 from .models import Role, User
 from .passwords import spend_a_verify
@@ -47,10 +46,9 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def email_taken(email: str) -> bool:
-    """Tell whether an account already uses ``email``."""
-    query = select(User.id).where(func.lower(User.email) == normalize_email(email))
-    return db.session.scalar(query) is not None
+def account_with(email: str) -> User | None:
+    """Return the account that uses ``email`` (compared trimmed and case-insensitively), if any."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
 def _check_new_account(email: str, password: str) -> str:
@@ -63,7 +61,7 @@ def _check_new_account(email: str, password: str) -> str:
     email = normalize_email(email)
     if not _EMAIL.match(email):
         raise AccountError(_("Địa chỉ e-mail không hợp lệ."))
-    if email_taken(email):
+    if account_with(email) is not None:
         raise DuplicateEmail(_("E-mail này đã được dùng cho một tài khoản khác."))
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise WeakPassword(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=MIN_PASSWORD_LENGTH))
@@ -81,31 +79,9 @@ def new_user(*, email: str, name: str, password: str, role: str = Role.SHOPPER,
     return user
 
 
-def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
-                     locale: str = "vi") -> User:
-    """Create a shopper account that speaks ``locale``."""
-    with transaction():
-        return new_user(email=email, name=name, password=password, phone=phone, locale=locale)
-
-
 def all_villages() -> list[Village]:
     """Return every village by name, for the producer sign-up select."""
     return list(db.session.scalars(select(Village).order_by(Village.name)))
-
-
-def register_producer(*, email: str, name: str, password: str, phone: str | None,
-                      producer: dict, locale: str = "vi") -> User:
-    """Create a pending producer and its first account in one transaction.
-
-    ``producer`` holds name, kind, village_id, phone, email and description_vi.
-    """
-    with transaction():
-        record = Producer(slug=unique_slug(Producer, producer["name"]),
-                          status=ReviewStatus.PENDING, **producer)
-        record.email = normalize_email(record.email) or None
-        db.session.add(record)
-        return new_user(email=email, name=name, password=password, phone=phone,
-                        role=Role.PRODUCER, producer=record, locale=locale)
 
 
 def authenticate(email: str, password: str) -> User:

@@ -3,7 +3,6 @@
 A new address gets an unconfirmed account and a confirmation link; an address already in use gets a
 "you already have an account" mail sent to its owner instead. Both answer the visitor the same way.
 """
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Producer, ReviewStatus
@@ -14,7 +13,7 @@ from ..unit_of_work import transaction
 from . import links
 from .models import Role, User
 from .recovery import send_confirmation
-from .services import new_user, normalize_email
+from .services import DuplicateEmail, account_with, new_user, normalize_email
 
 
 def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
@@ -53,13 +52,13 @@ def _register(email: str, locale: str, make) -> None:
             db.session.flush()
             user.email_confirmed_at = None  # after the insert: the column's default is "confirmed"
             send_confirmation(user)
-    except IntegrityError:  # the same address registered a moment ago by another request
+    except (IntegrityError, DuplicateEmail):  # the address registered a moment ago elsewhere
         _tell_owner(email)
 
 
 def _tell_owner(email: str) -> bool:
     """Mail the owner of ``email`` that someone tried to register it; tell whether there is one."""
-    owner = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    owner = account_with(email)
     if owner is None:
         return False
     with transaction():

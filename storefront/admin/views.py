@@ -11,6 +11,7 @@ from ..catalog.models import (
     Outlet, Producer, ReviewStatus, Village,
 )
 from ..extensions import db
+from ..payments import refunds
 from ..timeutil import local_today
 from . import places, services, users
 from .forms import ActionForm, OutletForm, ReviewForm, StaffForm, VillageForm
@@ -142,9 +143,7 @@ def edit_village(village_id: int | None = None):
 @bp.get("/refunds")
 def failed_refunds():
     """Card refunds Stripe failed: the money must reach the shopper another way."""
-    from ..payments.refunds import failed_refunds as failed
-
-    return render_template("admin/refunds.html", refunds=failed())
+    return render_template("admin/refunds.html", refunds=refunds.failed_refunds())
 
 
 @bp.get("/outlets")

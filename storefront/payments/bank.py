@@ -1,7 +1,7 @@
 """The shop's bank account, payment codes and money owed back to shoppers who paid by transfer.
 
-Placement draws the payment codes (``orders.codes``); cancellation and expiry call these, so
-this module imports no other part of payments: the use cases that apply transfers live in ``transfers.py``.
+Placement draws the payment codes (``orders.codes``); cancellation and expiry call these, so this
+module imports no other part of payments: the use cases that apply transfers live in ``transfers.py``.
 """
 import re
 from dataclasses import dataclass
