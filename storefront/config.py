@@ -57,6 +57,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # A moving window: attempts made just before and after a minute boundary still add up.
+    RATELIMIT_STRATEGY = "moving-window"
     # Redis down: each process keeps counting in memory (same limits, per process) instead of failing.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")

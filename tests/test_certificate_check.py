@@ -179,3 +179,16 @@ def test_admins_see_certificates_expiring_in_30_60_90_days(client, login, app):
     assert "A-20" in in_30 and "B-75" not in in_30
     assert "A-20" in in_90 and "B-75" in in_90
     assert re.search(r"còn 20 ngày", in_30)
+
+
+def test_the_admin_review_card_revokes_a_verified_certificate_and_a_revoked_one_stays_revoked(
+        client, login, certificate):
+    login(AdminFactory())
+    page = client.get("/admin/certificates?status=verified").get_data(as_text=True)
+    assert f'action="/admin/certificates/{certificate.id}/revoke"' in page and "Thu hồi chứng nhận" in page
+    client.post(f"/admin/certificates/{certificate.id}/revoke", data={"reason": "Nhãn sai hạng sao"})
+    revoked = client.get("/admin/certificates?status=revoked").get_data(as_text=True)
+    assert "Nhãn sai hạng sao" in revoked and f"/certificates/{certificate.id}/verify" not in revoked
+    client.post(f"/admin/certificates/{certificate.id}/verify", data={"note": ""})
+    db.session.refresh(certificate)
+    assert certificate.status == ReviewStatus.REVOKED

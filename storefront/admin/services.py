@@ -116,6 +116,8 @@ def verify_certificate(certificate: Certificate, *, by: User, note: str | None =
     require_admin(by)
     if certificate.status == ReviewStatus.VERIFIED:
         raise ReviewError(_("Chứng nhận này đã được xác minh."))
+    if certificate.status == ReviewStatus.REVOKED:
+        raise ReviewError(_("Chứng nhận này đã bị thu hồi: cơ sở cần gửi chứng nhận mới."))
     try:
         check_certificate(certificate, today)
     except CertificateInvalid as broken:
@@ -133,6 +135,8 @@ def reject_certificate(certificate: Certificate, *, by: User, reason: str | None
     reason = _reason(reason)
     if certificate.status == ReviewStatus.REJECTED:
         raise ReviewError(_("Chứng nhận này đã bị từ chối."))
+    if certificate.status == ReviewStatus.REVOKED:
+        raise ReviewError(_("Chứng nhận này đã bị thu hồi: cơ sở cần gửi chứng nhận mới."))
     with transaction():
         _review(certificate, ReviewStatus.REJECTED, reason, by)
 

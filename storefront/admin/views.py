@@ -78,7 +78,8 @@ def index():
 def producers():
     status = _status_arg()
     return render_template("admin/producers.html", status=status, form=ReviewForm(),
-                           producers=services.producers_with_status(status))
+                           producers=services.producers_with_status(status),
+                           statuses=[s for s in ReviewStatus if s != ReviewStatus.REVOKED])
 
 
 @bp.post("/producers/<int:producer_id>/<any(verify, reject):decision>")
