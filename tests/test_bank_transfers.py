@@ -20,22 +20,11 @@ from storefront.payments.transfer_models import (
 )
 from storefront.timeutil import utcnow
 from tests.factories import AdminFactory
-from tests.transfer_support import ACCOUNT, KEY, fire_together, notification, post, transfer_order, transfers
+from tests.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
+    ACCOUNT, KEY, app, fire_together, fresh, notification, post, transfer_order, transfers,
+)
 
 P = PickupStatus
-
-
-@pytest.fixture
-def app(make_app):
-    app = make_app(**ACCOUNT)
-    with app.app_context():
-        yield app
-        _db.session.remove()
-
-
-def fresh(instance):
-    _db.session.expire_all()
-    return _db.session.get(type(instance), instance.id)
 
 
 def mails(kind: str) -> list[OutboxMessage]:

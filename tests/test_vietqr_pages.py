@@ -15,20 +15,9 @@ from storefront.payments import vietqr
 from storefront.payments.transfers import payment_request
 from tests.checkout_support import CONTACT
 from tests.factories import OutletFactory, ProductFactory, StaffUserFactory
-from tests.transfer_support import ACCOUNT, notification, post, transfer_order
-
-
-@pytest.fixture
-def app(make_app):
-    app = make_app(**ACCOUNT)
-    with app.app_context():
-        yield app
-        _db.session.remove()
-
-
-def fresh(instance):
-    _db.session.expire_all()
-    return _db.session.get(type(instance), instance.id)
+from tests.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
+    ACCOUNT, app, fresh, notification, post, transfer_order,
+)
 
 
 def decoded(png: bytes) -> str:

@@ -1,6 +1,8 @@
 """VietQR transfer tests: the shop's account, orders placed for transfer, SePay notifications."""
 import itertools
 
+import pytest
+
 from storefront.checkout.services import new_checkout_token
 from storefront.extensions import db
 from storefront.orders.placement import place_order
@@ -57,3 +59,18 @@ def fire_together(app, bodies: list[dict]) -> list[int]:
 
     results = at_once(app, *[send(body) for body in bodies])
     return [repr(r) if isinstance(r, Exception) else r for r in results]
+
+
+@pytest.fixture
+def app(make_app):
+    """The app with the shop's bank account configured, so VietQR is offered."""
+    app = make_app(**ACCOUNT)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def fresh(instance):
+    """Read ``instance`` again from the database, as another request would see it."""
+    db.session.expire_all()
+    return db.session.get(type(instance), instance.id)
