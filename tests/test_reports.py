@@ -110,16 +110,34 @@ def test_the_date_range_narrows_the_sales(shop):
     assert [tuple(r[:4]) for r in SALES_TABLES["sales_by_month"](january).rows] == [("2026-01", 1, 3, 500000)]
 
 
-def test_the_page_shows_tables_and_charts_and_refuses_a_wrong_period(client, login, shop):
+def test_the_pages_show_tables_and_charts_and_refuse_a_wrong_period(client, login, shop):
     login(AdminFactory())
-    page = client.get("/admin/reports/?start=2026-01-01&end=2026-12-31")
+    catalogue = client.get("/admin/reports/").get_data(as_text=True)
+    assert catalogue.count('<svg class="chart"') == 1 and "Khu tinh hoa làng nghề Việt" in catalogue
+    page = client.get("/admin/reports/sales?start=2026-01-01&end=2026-12-31")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert html.count('<svg class="chart"') == 3 and "Khu tinh hoa làng nghề Việt" in html and "700.000" in html
-    wrong = client.get("/admin/reports/?start=2026-12-31&end=2026-01-01")
+    assert html.count('<svg class="chart"') == 2 and "Khu tinh hoa làng nghề Việt" in html and "700.000" in html
+    by_stars = client.get("/admin/reports/sales?start=2026-01-01&end=2026-12-31&by=sales_by_stars")
+    assert "400.000" in by_stars.get_data(as_text=True)
+    assert client.get("/admin/reports/sales?by=nothing").status_code == 404
+    wrong = client.get("/admin/reports/sales?start=2026-12-31&end=2026-01-01")
     assert wrong.status_code == 400 and "Ngày kết thúc phải sau ngày bắt đầu" in wrong.get_data(as_text=True)
-    bad = client.get("/admin/reports/?start=hôm-qua&end=2026-01-01")
+    bad = client.get("/admin/reports/sales?start=hôm-qua&end=2026-01-01")
     assert bad.status_code == 400 and "Ngày không hợp lệ" in bad.get_data(as_text=True)
+
+
+def test_a_long_table_shows_its_top_rows_and_the_csv_has_them_all(client, login, app):
+    from storefront.reports import views
+
+    villages = [VillageFactory(name=f"Làng {n:03d}") for n in range(views.ROWS_SHOWN + 5)]
+    for village in villages:
+        ProductFactory(producer=ProducerFactory(village=village))
+    login(AdminFactory())
+    page = client.get("/admin/reports/").get_data(as_text=True)
+    assert f"{views.ROWS_SHOWN} dòng đầu trong {views.ROWS_SHOWN + 5}" in page
+    rows = client.get("/admin/reports/products_by_village.csv").data.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + views.ROWS_SHOWN + 5
 
 
 def test_each_table_downloads_as_csv_that_excel_opens_with_vietnamese_intact(client, login, shop):

@@ -113,17 +113,34 @@ def _stars_chart(catalogue: dict[str, Table]):
                      show=format_decimal)
 
 
+BREAKDOWNS = ("sales_by_outlet", "sales_by_village", "sales_by_stars", "sales_by_group")
+ROWS_SHOWN = 50  # a longer table shows its top rows; its CSV has them all
+
+
 @bp.get("/")
 def index():
-    form, period = _period()
+    """The listed catalogue today: products, producers and sales points."""
     today = local_today()
     catalogue = {name: build(today) for name, build in CATALOGUE_TABLES.items()}
-    sales = {name: build(period) for name, build in SALES_TABLES.items()} if period else {}
+    return render_template("reports/index.html", catalogue=catalogue, stars_chart=_stars_chart(catalogue),
+                           titles=TABLE_TITLES, cell=cell, headers=_headers, today=today,
+                           rows_shown=ROWS_SHOWN)
+
+
+@bp.get("/sales")
+def sales():
+    """Sales in a period: the months, and one breakdown (outlet, village, stars or group) at a time."""
+    by = request.args.get("by", BREAKDOWNS[0])
+    if by not in BREAKDOWNS:
+        abort(404)
+    form, period = _period()
+    tables = {}
+    if period:
+        tables = {name: SALES_TABLES[name](period) for name in ("sales_by_month", by)}
     return render_template(
-        "reports/index.html", form=form, period=period, catalogue=catalogue, sales=sales,
-        sales_charts=_sales_charts(sales) if period else [], stars_chart=_stars_chart(catalogue),
-        titles=TABLE_TITLES, cell=cell,
-        headers=_headers, today=today,
+        "reports/sales.html", form=form, period=period, by=by, breakdowns=BREAKDOWNS, tables=tables,
+        sales_charts=_sales_charts(tables) if period else [], titles=TABLE_TITLES, cell=cell,
+        headers=_headers, rows_shown=ROWS_SHOWN,
     ), 200 if period else 400
 
 

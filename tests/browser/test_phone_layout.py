@@ -91,6 +91,7 @@ PAGES = [
     PageSpec("admin-users", "admin", "/admin/users"),
     PageSpec("admin-new-staff", "admin", "/admin/users/staff/new"),
     PageSpec("admin-reports", "admin", "/admin/reports/"),
+    PageSpec("admin-sales-report", "admin", "/admin/reports/sales?by=sales_by_village"),
 ]
 
 # What may not be wider than the screen, and what must be a 44 px target. A checkbox or radio
