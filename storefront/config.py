@@ -56,6 +56,9 @@ class Config:
     # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Said explicitly: Flask-Limiter keeps one extension object, and an app that leaves this unset
+    # would inherit whatever the previous app in the process chose (a test that turned it off).
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     # A moving window: attempts made just before and after a minute boundary still add up.
     RATELIMIT_STRATEGY = "moving-window"
