@@ -34,6 +34,11 @@ def pickup_at(outlet, pickup_id: int) -> Pickup | None:
     return db.session.scalar(pickups_at(outlet).where(Pickup.id == pickup_id))
 
 
+def pickup_at_or_404(outlet, pickup_id: int) -> Pickup:
+    """Return one pickup of ``outlet``; another outlet's, or an unknown id, is simply not found (404)."""
+    return db.first_or_404(pickups_at(outlet).where(Pickup.id == pickup_id))
+
+
 def listed_pickups(outlet, tab: str = "open", day: date | None = None, today: date | None = None):
     """Return the pickups of one dashboard tab, optionally created on one Hanoi day.
 

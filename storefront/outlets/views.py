@@ -31,14 +31,8 @@ def _outlet():
 
 
 def _pickup_or_404(pickup_id: int):
-    """Load a pickup of the signed-in staff's outlet; any other is simply not found.
-
-    The order services lock the pickup's row inside their own transaction.
-    """
-    pickup = queries.pickup_at(_outlet(), pickup_id)
-    if pickup is None:
-        abort(404)
-    return pickup
+    """Load a pickup of the signed-in staff's outlet (the order services lock it themselves)."""
+    return queries.pickup_at_or_404(_outlet(), pickup_id)
 
 
 def camera_allowed(view):

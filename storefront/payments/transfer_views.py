@@ -71,10 +71,7 @@ def _png(payload: str):
 # --- outlet staff at the counter -------------------------------------------------------------
 
 def _staff_pickup(pickup_id: int):
-    pickup = outlet_queries.pickup_at(current_user.outlet, pickup_id)
-    if pickup is None:
-        abort(404)
-    return pickup
+    return outlet_queries.pickup_at_or_404(current_user.outlet, pickup_id)
 
 
 @bp.get("/outlet/pickups/<int:pickup_id>/vietqr.png")

@@ -79,10 +79,7 @@ def move_day(number: str, pickup_id: int):
 # --- outlet staff ---------------------------------------------------------------------------
 
 def _staff_pickup(pickup_id: int):
-    pickup = outlet_queries.pickup_at(current_user.outlet, pickup_id)
-    if pickup is None:
-        abort(404)
-    return pickup
+    return outlet_queries.pickup_at_or_404(current_user.outlet, pickup_id)
 
 
 @bp.get("/outlet/board")
