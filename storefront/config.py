@@ -78,6 +78,8 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     # How long catalogue counts (facets, totals, products per village) are kept; 0: never.
     CATALOG_COUNT_CACHE_SECONDS = int(os.environ.get("CATALOG_COUNT_CACHE_SECONDS", "60"))
+    # A text search counts at most this many matches exactly; past it the page says "more than".
+    CATALOG_SEARCH_COUNT_LIMIT = int(os.environ.get("CATALOG_SEARCH_COUNT_LIMIT", "1000"))
 
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
     # Certificate scans on local disk: outside MEDIA_ROOT, so /media can never serve them.

@@ -6,6 +6,7 @@ the Python rule on a loaded product, the rule's SQL over the source tables, the 
 pages shoppers see.
 """
 import datetime as dt
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from storefront.admin.places import save_village
 from storefront.catalog import listing, services
 from storefront.catalog.filters import CatalogFilters
-from storefront.catalog.listing_counts import ListingCount, expand
+from storefront.catalog.listing_counts import ALL_VILLAGES, ListingCount, expand
 from storefront.catalog.listing_table import ListingRow, counts_ready, grouped, listed_on
 from storefront.catalog.models import Certificate, Product
 from storefront.extensions import db
@@ -55,9 +56,14 @@ def kept_counts_agree(day) -> None:
     """The kept facet counts are those of the listing table on ``day`` (moved on to it first)."""
     assert counts_ready(day)
     db.session.rollback()  # see what counts_ready committed on its own connection
-    kept = {(c.star_set, c.group_key, c.village_id): c.n for c in db.session.scalars(select(ListingCount))}
+    cells = list(db.session.scalars(select(ListingCount)))
+    kept = {(c.star_set, c.group_key, c.village_id): c.n for c in cells}
     rows = grouped(db.session.connection(), ListingRow.product_id.isnot(None), day)
-    assert kept == {cell: n for cell, n in expand(rows).items() if n}
+    expected = {cell: n for cell, n in expand(rows).items() if n}
+    assert kept == expected
+    # Each every-village row knows how many villages have a product in its cell.
+    villages = Counter((s, g) for s, g, village in expected if village != ALL_VILLAGES)
+    assert {(c.star_set, c.group_key): c.villages for c in cells if c.village_id == ALL_VILLAGES} == villages
 
 
 def table_columns_match_sources() -> None:

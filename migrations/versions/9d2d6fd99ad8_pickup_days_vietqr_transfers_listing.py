@@ -271,15 +271,16 @@ def _give_certificates_codes():
 
 
 def _fill_listing():
-    """Compute the listing table and its kept counts from the rows already in the database."""
-    from storefront.catalog import listing, listing_counts, listing_table
-    from storefront.timeutil import local_today
+    """Compute the listing table from the rows already in the database.
+
+    Its kept counts are left uncounted (no day row): the first catalogue request or listing
+    write counts them with the code of its own release (see ``listing_table.counts_ready``).
+    """
+    from storefront.catalog import listing, listing_table
 
     bind = op.get_bind()
     fresh = listing.windows()
     bind.execute(sa.insert(listing_table.ListingRow).from_select(list(fresh.selected_columns.keys()), fresh))
-    listing_counts.locked_day(bind)
-    listing_table.recount(bind, local_today())
 
 
 def downgrade():

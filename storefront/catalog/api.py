@@ -1,7 +1,11 @@
 """Read-only JSON catalogue for partner sites and maps.
 
 ``GET /api/products`` takes the same filters as ``/products``; a value it cannot understand
-answers 400 with ``{"error": "..."}``. An unknown village slug matches nothing.
+answers 400 with ``{"error": "..."}``. An unknown village slug matches nothing. A text search
+matching more than ``CATALOG_SEARCH_COUNT_LIMIT`` products answers that limit as ``total``,
+with ``total_over: true``, and pages only through the first that many. When no product has
+every word as typed, misspelt words are corrected: ``approximate`` is true and ``searched_for``
+gives the search used.
 Names are the Vietnamese originals with the English beside them where the shop has one.
 """
 from flask import Blueprint, jsonify, request
@@ -39,8 +43,9 @@ def products():
     filters = CatalogFilters.from_args(request.args)
     result = services.browse(filters, detail=True)
     return jsonify(items=[product_json(item) for item in result.items], page=result.page,
-                   per_page=result.per_page, total=result.total, pages=result.pages,
-                   approximate=result.approximate)
+                   per_page=result.per_page, total=result.total, total_over=result.total_over,
+                   pages=result.pages, approximate=result.approximate,
+                   searched_for=result.searched_for)
 
 
 @bp.get("/products/<slug>")

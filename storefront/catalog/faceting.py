@@ -22,7 +22,7 @@ class Choice:
 
     value: str | int
     label: str
-    count: int
+    count: int | None  # None: not counted (a search matching more than the count limit)
     selected: bool
 
 
@@ -32,6 +32,7 @@ class Facets:
     stars: list[Choice] = field(default_factory=list)
     groups: list[Choice] = field(default_factory=list)
     more_villages: int = 0  # villages with matches that are not offered as choices
+    villages_partial: bool = False  # the villages offered are some of those with matches
 
     def village_label(self, slug: str) -> str:
         return next((c.label for c in self.villages if c.value == slug), slug)
@@ -99,6 +100,11 @@ class Counts:
     groups: dict = field(default_factory=dict)
     villages: list[VillageCount] = field(default_factory=list)  # the busiest and the chosen
     more_villages: int = 0  # villages with matches that are not offered as choices
+    # A text search counts at most ``limit`` matches (``queries.tally``); past it:
+    limit: int | None = None
+    total_over: bool = False  # more than ``limit`` products match; ``total`` is ``limit``
+    groups_counted: bool = True  # the star and group counts are exact (else not shown)
+    villages_counted: bool = True  # the village counts are exact (else the busiest of the first)
 
 
 def summarise(tallied, filters: CatalogFilters) -> Counts:
@@ -111,19 +117,29 @@ def summarise(tallied, filters: CatalogFilters) -> Counts:
     missing = [slug for slug in filters.villages if slug not in found]
     if missing:  # chosen villages nothing matches are offered too, with 0
         villages += [VillageCount.of(v, 0) for v in queries.villages_named(missing)]
-    return Counts(total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups),
-                  villages=villages, more_villages=matched - len(found))
+    counts = Counts(total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups),
+                    villages=villages, more_villages=matched - len(found), limit=tallied.limit,
+                    groups_counted=not tallied.groups_over, villages_counted=not tallied.villages_over)
+    if tallied.total is not None:
+        counts.total_over = tallied.total > tallied.limit
+        counts.total = min(tallied.total, tallied.limit)
+    return counts
 
 
 def build(counts: Counts, filters: CatalogFilters) -> Facets:
     """Return the facet choices: every star level and group, the busiest villages and the chosen."""
     villages = sorted(counts.villages, key=VillageCount.sort_key)
+
+    def counted(n: int, exact: bool) -> int | None:
+        return n if exact else None
+
     return Facets(
-        villages=[Choice(v.slug, v.display_name, v.count, v.slug in filters.villages)
-                  for v in villages],
-        stars=[Choice(s, str(s), counts.stars.get(s, 0), s in filters.stars)
-               for s in reversed(STAR_LEVELS)],
-        groups=[Choice(g.value, str(GROUP_LABELS[g]), counts.groups.get(g.value, 0),
+        villages=[Choice(v.slug, v.display_name, counted(v.count, counts.villages_counted),
+                         v.slug in filters.villages) for v in villages],
+        stars=[Choice(s, str(s), counted(counts.stars.get(s, 0), counts.groups_counted),
+                      s in filters.stars) for s in reversed(STAR_LEVELS)],
+        groups=[Choice(g.value, str(GROUP_LABELS[g]), counted(counts.groups.get(g.value, 0), counts.groups_counted),
                        g == filters.group) for g in ProductGroup],
-        more_villages=counts.more_villages,
+        more_villages=counts.more_villages if counts.villages_counted else 0,
+        villages_partial=not counts.villages_counted,
     )

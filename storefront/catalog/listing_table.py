@@ -29,7 +29,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..timeutil import local_today
-from . import listing, listing_counts
+from . import listing, listing_counts, spelling
 from .models import Certificate, Producer, Product, Village
 
 TABLE = "catalog_listing"
@@ -110,6 +110,7 @@ def refresh(conn, products=(), producers=(), villages=()) -> None:
     fresh = listing.windows(or_(Product.id.in_(products), Product.producer_id.in_(producers),
                                 Producer.village_id.in_(villages)))
     conn.execute(insert(ListingRow).from_select(list(fresh.selected_columns.keys()), fresh))
+    spelling.add_words(conn, conn.execute(select(ListingRow.search_text).where(mine)).scalars())
     if day:
         # ``mine`` now matches exactly the rows just inserted (a moved producer's by its id).
         delta = listing_counts.expand(grouped(conn, mine, day))
@@ -126,11 +127,12 @@ def grouped(conn, where, day) -> list:
 
 
 def rebuild(today: date | None = None) -> int:
-    """Compute every row and count again from the source tables (after a bulk load); return rows."""
+    """Compute every row, count and search word again from the source tables (after a bulk load)."""
     conn = db.session.connection()
     conn.execute(delete(ListingRow))
     fresh = listing.windows()
     conn.execute(insert(ListingRow).from_select(list(fresh.selected_columns.keys()), fresh))
+    spelling.rebuild(conn, conn.execute(select(ListingRow.search_text)).scalars())
     listing_counts.locked_day(conn)
     recount(conn, today or local_today())
     db.session.commit()
@@ -140,7 +142,8 @@ def rebuild(today: date | None = None) -> int:
 def recount(conn, day: date) -> None:
     """Count every product listed on ``day`` afresh (holding the day lock)."""
     conn.execute(delete(listing_counts.ListingCount))
-    listing_counts.apply(conn, listing_counts.expand(grouped(conn, ListingRow.product_id.isnot(None), day)))
+    rows = grouped(conn, ListingRow.product_id.isnot(None), day)
+    listing_counts.apply(conn, listing_counts.expand(rows), empty=True)
     listing_counts.set_day(conn, day)
 
 

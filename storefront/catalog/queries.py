@@ -7,21 +7,21 @@ index on that table and stops after one page; counts read only that narrow table
 
 Search words are folded like the stored text; each must occur in it: through the ``pg_trgm``
 GIN index on PostgreSQL, the FTS5 trigram table on SQLite (words under three letters, which a
-trigram index cannot look up, are matched by LIKE). When no product has every word,
-PostgreSQL looks again with trigram word similarity (``bat trag`` finds Bát Tràng).
+trigram index cannot look up, are matched by LIKE). Typos are corrected before searching
+(``spelling.py``), never by matching every row by similarity.
 """
 import functools
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Integer, bindparam, column, func, or_, select, text
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from ..extensions import db
 from ..timeutil import local_today
 from .filters import CatalogFilters, Sort
 from .listing_counts import ALL_VILLAGES, ANY_GROUP, ListingCount, star_set
-from .listing_table import SEARCH_TABLE, TRGM_SCHEMA, ListingRow, counts_ready, listed_on
+from .listing_table import SEARCH_TABLE, ListingRow, counts_ready, listed_on
 from .models import Certificate, Outlet, Photo, Producer, Product, Village, product_outlets
 
 TRIGRAM = 3  # a trigram index can look up words of this many letters or more
@@ -47,7 +47,6 @@ class Shape:
     """What decides the SQL of a catalogue statement; the filter values are bound at execution."""
 
     words: tuple[bool, ...] = ()  # one per search word: long enough for the trigram index
-    fuzzy: bool = False  # match words by trigram similarity (PostgreSQL), not as substrings
     backend: str = "sqlite"  # the search index differs
     producer: bool = False
     outlet: bool = False
@@ -57,9 +56,8 @@ class Shape:
     sort: Sort = Sort.NEWEST
 
     @classmethod
-    def of(cls, filters: CatalogFilters, scope: Scope = EVERYTHING, fuzzy: bool = False) -> "Shape":
-        return cls(tuple(len(word) >= TRIGRAM for word in filters.words), fuzzy,
-                   db.engine.dialect.name, scope.producer_id is not None, scope.outlet_id is not None,
+    def of(cls, filters: CatalogFilters, scope: Scope = EVERYTHING) -> "Shape":
+        return cls(tuple(len(word) >= TRIGRAM for word in filters.words), db.engine.dialect.name, scope.producer_id is not None, scope.outlet_id is not None,
                    bool(filters.villages), bool(filters.stars), bool(filters.group), filters.sort)
 
 
@@ -84,8 +82,6 @@ def narrowing(shape: Shape) -> list:
         carried = select(product_outlets.c.product_id).where(
             product_outlets.c.outlet_id == bindparam("outlet_id"))
         found.append(ListingRow.product_id.in_(carried))
-    if shape.fuzzy:
-        return found + [_word_resembles(n) for n in range(len(shape.words))]
     return found + [_word_matches(n, long, shape.backend) for n, long in enumerate(shape.words)]
 
 
@@ -97,16 +93,6 @@ def _word_matches(n: int, long: bool, backend: str):
         return ListingRow.certificate_id.in_(found)
     # PostgreSQL's GIN (gin_trgm_ops) index serves LIKE; fold() leaves only [a-z0-9 ]: no escaping.
     return ListingRow.search_text.contains(bindparam(f"word_{n}"))
-
-
-def _word_resembles(n: int):
-    """Return "a word of the search text is like word n" (pg_trgm ``<%``, served by the GIN index)."""
-    return bindparam(f"word_{n}").op(f"OPERATOR({TRGM_SCHEMA}.<%)", is_comparison=True)(
-        ListingRow.search_text)
-
-
-def fuzzy_search_available() -> bool:
-    return db.engine.dialect.name == "postgresql"
 
 
 def conditions(shape: Shape) -> list:
@@ -153,6 +139,9 @@ def _page_statement(shape: Shape, detail: bool):
     first_photo = (select(Photo.id).where(Photo.product_id == Product.id)
                    .order_by(Photo.position, Photo.id).limit(1).scalar_subquery())
     options = [_with_producer_and_village()]
+    if not detail:  # cards show neither
+        options += [defer(Product.description_vi), defer(Product.description_en),
+                    defer(Product.search_text)]
     if detail:
         options += [selectinload(Product.photos),
                     selectinload(Product.outlets.and_(Outlet.active.is_(True)))]
@@ -162,63 +151,97 @@ def _page_statement(shape: Shape, detail: bool):
             .order_by(*_order(page.c, shape.sort)).options(*options))
 
 
-def page_rows(filters: CatalogFilters, scope: Scope, today: date, *, detail: bool = False,
-              fuzzy: bool = False) -> list:
+def page_rows(filters: CatalogFilters, scope: Scope, today: date, *, detail: bool = False) -> list:
     """Return one page of (Product, stars, first Photo or None) rows, producer and village loaded.
 
-    ``detail`` loads every photo and the active outlets as well (the JSON API shows them);
-    ``fuzzy`` matches the search words by similarity (see ``fuzzy_search_available``).
+    ``detail`` loads every photo and the active outlets as well (the JSON API shows them).
     """
-    stmt = _page_statement(Shape.of(filters, scope, fuzzy), detail)
+    stmt = _page_statement(Shape.of(filters, scope), detail)
     return db.session.execute(stmt, parameters(filters, scope, today)).all()
 
 
 @dataclass
 class Tallied:
-    """Plain rows every total and facet count follows from (see ``faceting.summarise``)."""
+    """Plain rows every total and facet count follows from (see ``faceting.summarise``).
+
+    A text search counts at most ``limit`` matching rows per statement: ``groups_over`` and
+    ``villages_over`` say which counts stopped there, and ``total`` is then counted apart
+    (``limit + 1``: more than ``limit``).
+    """
 
     stars_groups: list  # (stars, group, n) under the village filter
     villages: list  # (slug, name, name_en, n, matched villages) busiest first, and the chosen ones
+    limit: int | None = None
+    groups_over: bool = False
+    villages_over: bool = False
+    total: int | None = None
+
+
+def _grouped(shape: Shape, conds: list, capped: bool, *keys):
+    """Return ``keys, n`` counted over the matching rows, or over the first ``:cap`` of them."""
+    if not capped:
+        return (select(*keys, func.count().label("n")).where(*narrowing(shape), *conds)
+                .group_by(*keys))
+    found = select(*keys).where(*narrowing(shape), *conds).limit(bindparam("cap")).subquery("found")
+    columns = [found.c[key.key] for key in keys]
+    return select(*columns, func.count().label("n")).group_by(*columns)
 
 
 @functools.lru_cache(maxsize=128)
-def _stars_groups_statement(shape: Shape):
+def _stars_groups_statement(shape: Shape, capped: bool = False):
     chosen = conditions(Shape(villages=shape.villages))
-    return (select(ListingRow.stars, ListingRow.group, func.count())
-            .where(*narrowing(shape), *chosen).group_by(ListingRow.stars, ListingRow.group))
+    return _grouped(shape, chosen, capped, ListingRow.stars, ListingRow.group)
 
 
 @functools.lru_cache(maxsize=128)
-def _villages_statement(shape: Shape):
+def _villages_statement(shape: Shape, capped: bool = False):
     others = conditions(Shape(stars=shape.stars, group=shape.group))
-    counted = (select(ListingRow.village_id, func.count().label("n"))
-               .where(*narrowing(shape), *others).group_by(ListingRow.village_id).subquery("counted"))
+    counted = _grouped(shape, others, capped, ListingRow.village_id).subquery("counted")
     ranked = (select(Village.slug, Village.name, Village.name_en, counted.c.n,
-                     func.count().over().label("matched"),
+                     func.count().over().label("matched"), func.sum(counted.c.n).over().label("read"),
                      func.row_number().over(order_by=(counted.c.n.desc(), Village.slug)).label("rank"))
               .join(Village, Village.id == counted.c.village_id).subquery("ranked"))
     offered = ranked.c.rank <= bindparam("choices")
     if shape.villages:
         offered = or_(offered, ranked.c.slug.in_(bindparam("villages", expanding=True)))
-    return (select(ranked.c.slug, ranked.c.name, ranked.c.name_en, ranked.c.n, ranked.c.matched)
-            .where(offered).order_by(ranked.c.rank))
+    return (select(ranked.c.slug, ranked.c.name, ranked.c.name_en, ranked.c.n, ranked.c.matched,
+                   ranked.c.read).where(offered).order_by(ranked.c.rank))
+
+
+@functools.lru_cache(maxsize=128)
+def _total_statement(shape: Shape):
+    """Count the rows matching every filter, up to ``:cap``."""
+    found = (select(ListingRow.certificate_id).where(*narrowing(shape), *conditions(shape))
+             .limit(bindparam("cap")).subquery("found"))
+    return select(func.count()).select_from(found)
 
 
 def tally(filters: CatalogFilters, scope: Scope, today: date, *, choices: int,
-          fuzzy: bool = False) -> Tallied:
+          limit: int | None = None) -> Tallied:
     """Count the listed products under the scope and search words, for the total and every facet.
 
     Two aggregate statements over the listing table: (stars, group) counts under the village
     filter, and the ``choices`` busiest villages (plus the chosen ones) under the star and group
-    filters, each with the number of villages that have any match.
+    filters, each with the number of villages that have any match. Without search words they
+    come from the kept counts. With them, each statement reads at most ``limit`` matching rows
+    (when given): a common word must not cost a count of a tenth of the catalogue.
     """
-    shape = Shape.of(filters, scope, fuzzy)
+    shape = Shape.of(filters, scope)
     if not (shape.words or shape.producer or shape.outlet) and counts_ready(today):
         return _kept_tally(filters, choices)
-    values = parameters(filters, scope, today) | {"choices": choices}
+    capped = bool(shape.words) and limit is not None
+    values = parameters(filters, scope, today) | {"choices": choices, "cap": (limit or 0) + 1}
     conn = db.session.connection()  # plain rows
-    return Tallied(conn.execute(_stars_groups_statement(shape), values).all(),
-                   conn.execute(_villages_statement(shape), values).all())
+    stars_groups = conn.execute(_stars_groups_statement(shape, capped), values).all()
+    villages = conn.execute(_villages_statement(shape, capped), values).all()
+    found = Tallied(stars_groups, [row[:5] for row in villages])
+    if capped:
+        found.limit = limit
+        found.groups_over = sum(n for _s, _g, n in stars_groups) > limit
+        found.villages_over = bool(villages) and villages[0].read > limit
+        if found.groups_over:
+            found.total = conn.execute(_total_statement(shape), values).scalar()
+    return found
 
 
 # Ties at the edge of the busiest villages are broken by name among this many extra rows.
@@ -228,29 +251,43 @@ _TIES = 200
 def _kept_tally(filters: CatalogFilters, choices: int) -> Tallied:
     """Return the same rows as ``tally`` from the kept counts (``listing_counts``): a few index reads."""
     conn = db.session.connection()
-    counts = ListingCount.__table__.c
-    chosen = (counts.village_id.in_(_chosen_villages()) if filters.villages
-              else counts.village_id == ALL_VILLAGES)
-    stars_groups = conn.execute(
-        select(counts.star_set, counts.group_key, func.sum(counts.n))
-        .where(counts.star_set.in_(("3", "4", "5")), counts.group_key != ANY_GROUP, chosen)
-        .group_by(counts.star_set, counts.group_key), {"villages": list(filters.villages)}).all()
-    cell = (counts.star_set == star_set(filters.stars),
-            counts.group_key == (filters.group or ANY_GROUP), counts.village_id != ALL_VILLAGES)
-    matched = conn.execute(select(func.count()).where(*cell)).scalar()
-    edge = conn.execute(select(counts.n).where(*cell).order_by(counts.n.desc())
-                        .limit(1).offset(max(choices - 1, 0))).scalar() or 1
-    named = select(Village.slug, Village.name, Village.name_en, counts.n) \
-        .join(Village, Village.id == counts.village_id)
-    busiest = conn.execute(named.where(*cell, counts.n >= edge).order_by(counts.n.desc(), counts.village_id)
-                           .limit(choices + _TIES)).all()
-    busiest = sorted(busiest, key=lambda row: (-row.n, row.slug))[:choices]
+    stars_groups, matched, busiest, chosen = _kept_statements(bool(filters.villages))
+    values = {"villages": list(filters.villages), "star_set": star_set(filters.stars),
+              "group_key": filters.group or ANY_GROUP, "top": choices + _TIES,
+              "edge": max(choices - 1, 0)}
+    groups = conn.execute(stars_groups, values).all()
+    villages_matched = conn.execute(matched, values).scalar() or 0
+    offered = sorted(conn.execute(busiest, values), key=lambda row: (-row.n, row.slug))[:choices]
     if filters.villages:
-        busiest += [row for row in conn.execute(
-            named.where(*cell, counts.village_id.in_(_chosen_villages())),
-            {"villages": list(filters.villages)}) if row.slug not in {b.slug for b in busiest}]
-    return Tallied([(int(s), g, int(n)) for s, g, n in stars_groups],
-                   [(row.slug, row.name, row.name_en, row.n, matched) for row in busiest])
+        shown = {row.slug for row in offered}
+        offered += [row for row in conn.execute(chosen, values) if row.slug not in shown]
+    return Tallied([(int(s), g, int(n)) for s, g, n in groups],
+                   [(row.slug, row.name, row.name_en, row.n, villages_matched) for row in offered])
+
+
+@functools.lru_cache(maxsize=2)
+def _kept_statements(villages_chosen: bool) -> tuple:
+    """Return the statements of ``_kept_tally``, built once (the values are bound per request)."""
+    counts = ListingCount.__table__.c
+    in_chosen = counts.village_id.in_(_chosen_villages())
+    stars_groups = (select(counts.star_set, counts.group_key, func.sum(counts.n))
+                    .where(counts.star_set.in_(("3", "4", "5")), counts.group_key != ANY_GROUP,
+                           in_chosen if villages_chosen else counts.village_id == ALL_VILLAGES)
+                    .group_by(counts.star_set, counts.group_key))
+    cell = (counts.star_set == bindparam("star_set"), counts.group_key == bindparam("group_key"))
+    matched = select(counts.villages).where(*cell, counts.village_id == ALL_VILLAGES)
+    cell += (counts.village_id != ALL_VILLAGES,)
+    # Backwards along ix_catalog_listing_count_rank, no sort; only the villages at or above the
+    # edge (the ``choices``-th count) are joined to their names, then put in order of name.
+    top = (select(counts.village_id, counts.n).where(*cell)
+           .order_by(counts.n.desc(), counts.village_id.desc()).limit(bindparam("top")).cte("top"))
+    edge = (select(top.c.n).order_by(top.c.n.desc()).offset(bindparam("edge")).limit(1)
+            .scalar_subquery())
+    busiest = (select(Village.slug, Village.name, Village.name_en, top.c.n)
+               .join(Village, Village.id == top.c.village_id).where(top.c.n >= func.coalesce(edge, 0)))
+    chosen = (select(Village.slug, Village.name, Village.name_en, counts.n)
+              .join(Village, Village.id == counts.village_id).where(*cell, in_chosen))
+    return stars_groups, matched, busiest, chosen
 
 
 def villages_named(slugs) -> list:
@@ -261,15 +298,30 @@ def villages_named(slugs) -> list:
 
 def products_per_village(today: date) -> dict[int, int]:
     """Count the products listed on ``today`` per village id (villages without any are left out)."""
+    return dict(db.session.connection().execute(_per_village(today)).all())
+
+
+def busiest_village_counts(limit: int, today: date) -> list[tuple[int, int]]:
+    """Return (village id, listed products) of the ``limit`` busiest villages and all tied with the last.
+
+    Reads the kept counts in order (a few index entries); at most ``_TIES`` villages past ``limit``.
+    """
+    stmt = _per_village(today)
+    n = stmt.selected_columns[1]
+    top = db.session.connection().execute(
+        stmt.order_by(n.desc(), stmt.selected_columns[0].desc()).limit(limit + _TIES)).all()
+    edge = top[limit - 1][1] if 0 < limit <= len(top) else 0
+    return [(village_id, count) for village_id, count in top if count >= edge]
+
+
+def _per_village(today: date):
     if counts_ready(today):
         counts = ListingCount.__table__.c
-        stmt = select(counts.village_id, counts.n).where(
+        return select(counts.village_id, counts.n).where(
             counts.star_set == star_set(()), counts.group_key == ANY_GROUP,
             counts.village_id != ALL_VILLAGES)
-    else:
-        stmt = (select(ListingRow.village_id, func.count()).where(*listed_on(today))
-                .group_by(ListingRow.village_id))
-    return dict(db.session.connection().execute(stmt).all())
+    return (select(ListingRow.village_id, func.count()).where(*listed_on(today))
+            .group_by(ListingRow.village_id))
 
 
 def all_villages() -> list:

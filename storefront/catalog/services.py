@@ -3,13 +3,13 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import get_locale
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..text import fold
 from ..timeutil import local_today
-from . import counting, faceting, queries, stock
+from . import counting, faceting, queries, spelling, stock
 from .filters import CatalogFilters, Sort
 from .models import (
     Certificate, Outlet, Photo, PlaceType, Producer, Product, ReviewStatus, Village,
@@ -62,7 +62,12 @@ class CataloguePage:
     total: int
     filters: CatalogFilters
     facets: faceting.Facets | None = None
-    approximate: bool = False  # found by similar words: nothing had every word as typed
+    total_over: bool = False  # a search matching more than ``total`` (the count limit)
+    searched_for: str | None = None  # the corrected search, when nothing had every word as typed
+
+    @property
+    def approximate(self) -> bool:
+        return self.searched_for is not None
 
     @property
     def page(self) -> int:
@@ -82,27 +87,32 @@ def browse(filters: CatalogFilters, *, scope: Scope = EVERYTHING, today: date | 
     """Return one page of listed products matching ``filters``, with facet counts when asked.
 
     ``detail`` loads every photo and the active outlets of each product (the JSON API). When no
-    product has every search word and the backend can, words are matched by similarity instead
-    (a typo still finds the product) and the page says it is ``approximate``.
+    product has every search word, words the catalogue does not have are replaced by the closest
+    ones it has (``spelling.corrected``); the page then says what it ``searched_for``.
     """
     today = today or local_today()
-    counts, fuzzy = _counts(filters, scope, today), False
-    if not counts.total and filters.words and queries.fuzzy_search_available():
-        similar = _counts(filters, scope, today, fuzzy=True)
-        if similar.total:
-            counts, fuzzy = similar, True
-    rows = queries.page_rows(filters, scope, today, detail=detail, fuzzy=fuzzy)
-    page = CataloguePage(_listed(rows), counts.total, filters, approximate=fuzzy)
+    counts, searched = _counts(filters, scope, today), filters
+    if not counts.total and filters.words:
+        words = spelling.corrected(filters.words)
+        if words != filters.words:
+            instead = filters.replace(q=" ".join(words))
+            similar = _counts(instead, scope, today)
+            if similar.total:
+                counts, searched = similar, instead
+    rows = queries.page_rows(searched, scope, today, detail=detail)
+    page = CataloguePage(_listed(rows), counts.total, filters, total_over=counts.total_over,
+                         searched_for=searched.q if searched is not filters else None)
     if facets:
         page.facets = faceting.build(counts, filters)
     return page
 
 
-def _counts(filters: CatalogFilters, scope: Scope, today: date, fuzzy: bool = False):
-    key = ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words), fuzzy,
-           tuple(sorted(filters.villages)), filters.stars, filters.group)
-    return counting.remembered(key, lambda: faceting.summarise(
-        queries.tally(filters, scope, today, choices=faceting.VILLAGE_CHOICES, fuzzy=fuzzy), filters))
+def _counts(filters: CatalogFilters, scope: Scope, today: date):
+    limit = current_app.config["CATALOG_SEARCH_COUNT_LIMIT"]
+    key = ("browse", today, scope.producer_id, scope.outlet_id, tuple(filters.words),
+           tuple(sorted(filters.villages)), filters.stars, filters.group, limit)
+    return counting.remembered(key, lambda: faceting.summarise(queries.tally(
+        filters, scope, today, choices=faceting.VILLAGE_CHOICES, limit=limit), filters))
 
 
 def _listed(rows) -> list[Listed]:
@@ -148,18 +158,13 @@ def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
 
 
 def busiest_villages(limit: int, today: date | None = None) -> list[tuple[Village, int]]:
-    """Return the villages with the most listed products (none without), ties by name."""
+    """Return the villages with the most listed products (none without), ties by the name shown."""
     today = today or local_today()
-    # The order depends on the language (ties go by the name shown), so it is kept per language.
-    ranked = counting.remembered(("busiest", today, limit, str(get_locale())),
-                                 lambda: [(v.id, n) for v, n in _busiest(limit, today)])
+    ranked = counting.remembered(("busiest", today, limit),
+                                 lambda: queries.busiest_village_counts(limit, today))
     villages = {v.id: v for v in queries.villages_by_id(i for i, _ in ranked)}
-    return [(villages[i], n) for i, n in ranked if i in villages]
-
-
-def _busiest(limit: int, today: date) -> list[tuple[Village, int]]:
-    rows = [row for row in village_directory(today) if row[1]]
-    return sorted(rows, key=lambda row: -row[1])[:limit]
+    rows = [(villages[i], n) for i, n in ranked if i in villages]
+    return sorted(rows, key=lambda row: (-row[1], fold(row[0].display_name)))[:limit]
 
 
 def village(slug: str) -> Village:
