@@ -40,10 +40,10 @@ def upgrade():
 
 
 def _fill_words():
-    """Every folded word of 3 to 64 letters of the listing table's search text."""
+    """Every folded word of 3 to 64 letters of the listing table's search text, numbers left out."""
     bind = op.get_bind()
     texts = bind.execute(sa.text("SELECT search_text FROM catalog_listing")).scalars()
-    words = sorted({w for text in texts for w in text.split() if 3 <= len(w) <= 64})
+    words = sorted({w for text in texts for w in text.split() if 3 <= len(w) <= 64 and not w.isdigit()})
     table = sa.table('catalog_search_word', sa.column('word'), sa.column('letters'))
     for start in range(0, len(words), 5000):
         op.bulk_insert(table, [{'word': w, 'letters': len(w)} for w in words[start:start + 5000]])

@@ -3,7 +3,7 @@
 Matching every row by trigram similarity costs time in proportion to the catalogue (a second
 and more at 300,000 products). So, as PostgreSQL's pg_trgm documentation suggests, the words
 are kept apart: ``catalog_search_word`` holds every folded word of ``MIN_LETTERS`` or more of the
-listing table's search text (a few thousand words, not one row per product). When a search
+listing table's search text (numbers left out) (a few thousand words, not one row per product). When a search
 finds nothing, each word not in that list is replaced by the most similar word in it
 (``bat trag`` → ``bat trang``), and the page shows what it searched for instead.
 
@@ -46,7 +46,7 @@ class SearchWord(db.Model):
 def words_of(texts) -> set[str]:
     """Return the words a vocabulary keeps from these folded search texts."""
     return {word for text in texts for word in text.split()
-            if MIN_LETTERS <= len(word) <= MAX_LETTERS}
+            if MIN_LETTERS <= len(word) <= MAX_LETTERS and not word.isdigit()}
 
 
 def add_words(conn, texts) -> None:
@@ -66,13 +66,13 @@ def rebuild(conn, texts) -> None:
 def corrected(words: list[str]) -> list[str]:
     """Return ``words`` with each one the catalogue does not have replaced by its closest word.
 
-    A word stays as typed when it is short, known, or nothing is close enough.
+    A word stays as typed when it is short, a number, known, or nothing is close enough.
     """
     conn = db.session.connection()
     known = set(conn.execute(select(SearchWord.word).where(
         SearchWord.word.in_([w for w in words if len(w) >= MIN_LETTERS]))).scalars())
-    return [word if len(word) < MIN_LETTERS or word in known else (_closest(conn, word) or word)
-            for word in words]
+    return [word if len(word) < MIN_LETTERS or word.isdigit() or word in known
+            else (_closest(conn, word) or word) for word in words]
 
 
 def _closest(conn, word: str) -> str | None:

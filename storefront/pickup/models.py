@@ -14,9 +14,10 @@ class OutletHours(db.Model):
     opens = db.Column(db.Time, nullable=False)
     closes = db.Column(db.Time, nullable=False)
 
+    # selectin: a page listing outlets loads every one's hours in one more query, not one each.
     outlet = db.relationship("Outlet", backref=db.backref(
         "hours_rows", order_by="(OutletHours.weekday, OutletHours.opens)",
-        cascade="all, delete-orphan"))
+        cascade="all, delete-orphan", lazy="selectin"))
 
     __table_args__ = (
         db.CheckConstraint("weekday between 0 and 6", name="weekday_range"),
