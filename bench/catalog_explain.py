@@ -28,6 +28,7 @@ def pages(village_slugs, producer_slug, product_slug):
         return services.browse(CatalogFilters(), scope=Scope(producer_id=producer.id))
 
     return [
+        ("home", lambda: (services.featured(), services.busiest_villages(12))),
         ("/products", lambda: services.browse(CatalogFilters(), facets=True)),
         ("2 villages, 4-5 stars", lambda: services.browse(CatalogFilters(villages=two, stars=(4, 5)), facets=True)),
         ("q=gom", lambda: services.browse(CatalogFilters(q="gom"), facets=True)),
