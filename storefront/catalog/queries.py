@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Integer, bindparam, column, func, or_, select, text
+from sqlalchemy import Integer, bindparam, case, column, func, select, text
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from ..extensions import db
@@ -195,17 +195,25 @@ def _stars_groups_statement(shape: Shape, capped: bool = False):
 
 @functools.lru_cache(maxsize=128)
 def _villages_statement(shape: Shape, capped: bool = False):
+    """The chosen villages and the ``:top`` busiest under the star and group filters, with how many
+    villages match and how many rows were counted; only those are joined to their names."""
     others = conditions(Shape(stars=shape.stars, group=shape.group))
     counted = _grouped(shape, others, capped, ListingRow.village_id).subquery("counted")
-    ranked = (select(Village.slug, Village.name, Village.name_en, counted.c.n,
-                     func.count().over().label("matched"), func.sum(counted.c.n).over().label("read"),
-                     func.row_number().over(order_by=(counted.c.n.desc(), Village.slug)).label("rank"))
-              .join(Village, Village.id == counted.c.village_id).subquery("ranked"))
-    offered = ranked.c.rank <= bindparam("choices")
+    order = [counted.c.n.desc(), counted.c.village_id.desc()]
     if shape.villages:
-        offered = or_(offered, ranked.c.slug.in_(bindparam("villages", expanding=True)))
-    return (select(ranked.c.slug, ranked.c.name, ranked.c.name_en, ranked.c.n, ranked.c.matched,
-                   ranked.c.read).where(offered).order_by(ranked.c.rank))
+        order.insert(0, case((counted.c.village_id.in_(_chosen_villages()), 0), else_=1))
+    top = (select(counted.c.village_id, counted.c.n, func.count().over().label("matched"),
+                  func.sum(counted.c.n).over().label("read"))
+           .order_by(*order).limit(bindparam("top")).subquery("top"))
+    return (select(Village.slug, Village.name, Village.name_en, top.c.n, top.c.matched, top.c.read)
+            .join(Village, Village.id == top.c.village_id))
+
+
+def _offered(rows, choices: int, chosen) -> list:
+    """Return the ``choices`` busiest of ``rows`` (ties by slug), then the chosen ones left out."""
+    busiest = sorted(rows, key=lambda row: (-row.n, row.slug))[:choices]
+    shown = {row.slug for row in busiest}
+    return busiest + [row for row in rows if row.slug in chosen and row.slug not in shown]
 
 
 @functools.lru_cache(maxsize=128)
@@ -230,11 +238,12 @@ def tally(filters: CatalogFilters, scope: Scope, today: date, *, choices: int,
     if not (shape.words or shape.producer or shape.outlet) and counts_ready(today):
         return _kept_tally(filters, choices)
     capped = bool(shape.words) and limit is not None
-    values = parameters(filters, scope, today) | {"choices": choices, "cap": (limit or 0) + 1}
+    values = parameters(filters, scope, today) | {
+        "cap": (limit or 0) + 1, "top": choices + _TIES + len(filters.villages)}
     conn = db.session.connection()  # plain rows
     stars_groups = conn.execute(_stars_groups_statement(shape, capped), values).all()
     villages = conn.execute(_villages_statement(shape, capped), values).all()
-    found = Tallied(stars_groups, [row[:5] for row in villages])
+    found = Tallied(stars_groups, [row[:5] for row in _offered(villages, choices, filters.villages)])
     if capped:
         found.limit = limit
         found.groups_over = sum(n for _s, _g, n in stars_groups) > limit
@@ -257,7 +266,7 @@ def _kept_tally(filters: CatalogFilters, choices: int) -> Tallied:
               "edge": max(choices - 1, 0)}
     groups = conn.execute(stars_groups, values).all()
     villages_matched = conn.execute(matched, values).scalar() or 0
-    offered = sorted(conn.execute(busiest, values), key=lambda row: (-row.n, row.slug))[:choices]
+    offered = _offered(conn.execute(busiest, values).all(), choices, ())
     if filters.villages:
         shown = {row.slug for row in offered}
         offered += [row for row in conn.execute(chosen, values) if row.slug not in shown]
