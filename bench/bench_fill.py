@@ -158,14 +158,21 @@ def _photo_files(storage: LocalStorage) -> list[dict]:
     return files
 
 
+def _village_sort_columns(row) -> dict:
+    """The folded sort and search columns, when the app's Village has them (Core inserts skip its hook)."""
+    folded = getattr(Village, "folded_names", None)
+    return folded(row["name"], row["name_en"], row["commune"], row["district"]) if folded else {}
+
+
 def _villages(rng, size) -> list[dict]:
     rows = []
     for i in range(1, size.villages + 1):
         name = f"{rng.choice(FIRST)} {rng.choice(SECOND)}"
-        rows.append({"id": i, "slug": f"{slugify(name)}-{i}", "name": name, "name_en": None,
-                     "commune": f"xã {name}", "district": rng.choice(DISTRICTS),
-                     "craft_vi": rng.choice(CRAFTS), "craft_en": None,
-                     "description_vi": f"Làng nghề {name}.", "description_en": None})
+        row = {"id": i, "slug": f"{slugify(name)}-{i}", "name": name, "name_en": None,
+               "commune": f"xã {name}", "district": rng.choice(DISTRICTS),
+               "craft_vi": rng.choice(CRAFTS), "craft_en": None,
+               "description_vi": f"Làng nghề {name}.", "description_en": None}
+        rows.append(row | _village_sort_columns(row))
     return rows
 
 

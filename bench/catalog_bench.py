@@ -257,6 +257,7 @@ def pages(filled) -> list[tuple[str, str]]:
         ("page=200", "/products?page=200"),
         ("product page", f"/products/{filled.product_slug}"),
         ("village page", f"/villages/{filled.village_slugs[0]}"),
+        ("village directory", "/villages?page=20"),
         ("producer page", f"/producers/{filled.producer_slug}"),
         ("JSON API", "/api/products"),
         ("JSON API, filters", f"/api/products?{villages}&sort=price_desc"),

@@ -39,6 +39,7 @@ def pages(village_slugs, producer_slug, product_slug):
         ("group=food&sort=price_asc", lambda: services.browse(CatalogFilters(group="food", sort=Sort.PRICE_ASC),
                                                               facets=True)),
         ("village page", lambda: services.browse(CatalogFilters(villages=two[:1]))),
+        ("village directory, page 20", lambda: services.village_directory(page=20)),
         ("producer page", producer_page),
         ("product page", lambda: services.product_detail(product_slug)),
         ("JSON API", lambda: services.browse(CatalogFilters(), detail=True)),

@@ -2,8 +2,8 @@
 import functools
 
 from babel.numbers import format_currency, format_decimal
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_time, get_locale, refresh
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import format_date, format_time, get_locale, get_translations, refresh
 from flask_login import current_user
 
 
@@ -36,8 +36,32 @@ def browser_language(languages) -> str:
 
 def current_language() -> str:
     """Return the two-letter code of the language this request speaks."""
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale is not None else "vi"
+
+
+# A catalogue page asks for its language ~100 times and for ~45 translated strings; through
+# Flask-Babel each ask walks several context-local proxies (~15 % of the page's time). These two
+# read the language Flask-Babel has already chosen for this context (``g._flask_babel``,
+# which ``force_locale`` changes and ``refresh`` clears), and ask Flask-Babel when it has not.
+
+def current_locale():
+    """Return the request's ``babel.Locale`` as ``flask_babel.get_locale`` does, faster."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def translations():
+    """Return the translations of the current language as ``flask_babel.get_translations`` does."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    kept = getattr(state, "storefront_translations", None)
+    if kept is None or kept[0] is not locale:  # another language since (force_locale)
+        kept = state.storefront_translations = (locale, get_translations())
+    return kept[1]
 
 
 def format_vnd(amount: int | None, locale: str | None = None) -> str:
@@ -116,6 +140,12 @@ def register_template_helpers(app) -> None:
     # Flask-Babel caches the language on `g`; a request that shares an app context with an
     # earlier one (the test client inside `app.app_context()`) must choose its own again.
     app.before_request(refresh)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["datetime"] = lambda value, fmt=None: format_moment(value)
     app.jinja_env.filters["date"] = _date_filter

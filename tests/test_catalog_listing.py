@@ -125,7 +125,7 @@ def test_village_counts_agree_with_the_listed_pages(ctx):
               producer=village_product.producer)
     ProductFactory(slug="draft", status="draft", producer=village_product.producer)
 
-    counts = {v.slug: n for v, n in services.village_directory(today=DAY)}
+    counts = {v.slug: n for v, n in services.village_directory(today=DAY).villages}
     village = village_product.producer.village.slug
     assert counts[village] == 1
     assert services.browse(CatalogFilters(villages=(village,)), today=DAY).total == 1

@@ -6,8 +6,10 @@ from urllib.parse import unquote
 
 import pytest
 
+from storefront.catalog import services
 from storefront.catalog.models import Outlet
 from storefront.extensions import db as _db
+from storefront.text import fold
 from tests.factories import (
     CertificateFactory, OutletFactory, PhotoFactory, ProducerFactory, ProductFactory, VillageFactory,
 )
@@ -174,6 +176,25 @@ def test_villages_list_counts_only_listed_products(client, catalogue):
 
     assert re.search(r"Vạn Phúc</a></h2>.*?3 sản phẩm OCOP", page, re.S)  # the expired one is left out
     assert re.search(r"Hồng Vân</a></h2>.*?0 sản phẩm OCOP", page, re.S)
+
+
+def test_villages_list_pages_in_name_order_and_finds_a_village_by_name_without_accents(app, client, catalogue):
+    for n in range(7):
+        VillageFactory(slug=f"lang-{n}", name=f"Làng Thử {n}", district="Chương Mỹ")
+    _db.session.commit()
+    with app.test_request_context():
+        first = services.village_directory(per_page=4)
+        assert (first.total, first.pages, len(first.villages)) == (10, 3, 4)  # 3 in the catalogue
+        names = [v.name for p in (1, 2, 3) for v, _n in services.village_directory(page=p, per_page=4).villages]
+        assert names == sorted(names, key=fold) and len(set(names)) == 10
+        assert services.village_directory(page=99, per_page=4).page == 3
+
+    found = text_of(client.get("/villages?q=lang+thu+3"))
+    assert "Làng Thử 3</a>" in found and "Làng Thử 4" not in found and "1 làng nghề" in found
+    assert "Làng Thử 5</a>" in text_of(client.get("/villages?q=chuong+my"))
+    nothing = text_of(client.get("/villages?q=zzz"))
+    assert "Không có làng nghề nào khớp “zzz”." in nothing
+    assert client.get("/villages?page=abc").status_code == 200
 
 
 def test_village_page_shows_its_listed_products(client, catalogue):

@@ -1,4 +1,4 @@
-"""Listing counts keep, per (star set, group), how many villages have a listed product; the search words
+"""Listing counts keep, per (star set, group), how many villages have a listed product; search words; village sort names
 
 Revision ID: 21a8786d1265
 Revises: 9d2d6fd99ad8
@@ -6,7 +6,8 @@ Create Date: 2026-11-30 21:48:22.692536
 
 The kept counts are emptied and marked uncounted: the first catalogue request (or the first write
 that changes the listing) counts them again with the new column filled, under the day lock.
-The search words (``catalog/spelling.py``) are filled from the listing table's search text.
+The search words (``catalog/spelling.py``) are filled from the listing table's search text, and
+each village's folded sort names and search text from its names (``Village.folded_names``).
 Plain SQL only, so this file does not depend on the app's code as it changes later.
 """
 from alembic import op
@@ -37,6 +38,25 @@ def upgrade():
         batch_op.create_index('ix_catalog_search_word_trgm', ['word'], unique=False,
                               postgresql_using='gin', postgresql_ops={'word': 'public.gin_trgm_ops'})
     _fill_words()
+    with op.batch_alter_table('village', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sort_name_vi', sa.String(length=120), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('sort_name_en', sa.String(length=120), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('search_text', sa.String(length=500), server_default='', nullable=False))
+        batch_op.create_index('ix_village_sort_name_en', ['sort_name_en', 'id'], unique=False)
+        batch_op.create_index('ix_village_sort_name_vi', ['sort_name_vi', 'id'], unique=False)
+    _fill_village_names()
+
+
+def _fill_village_names():
+    from storefront.text import fold
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, name, name_en, commune, district FROM village")).all()
+    for village_id, name, name_en, commune, district in rows:
+        bind.execute(sa.text("UPDATE village SET sort_name_vi = :vi, sort_name_en = :en, search_text = :found "
+                             "WHERE id = :id"),
+                     {"vi": fold(name)[:120], "en": fold(name_en or name)[:120], "id": village_id,
+                      "found": fold(" ".join(p for p in (name, name_en, commune, district) if p))[:500]})
 
 
 def _fill_words():
@@ -50,6 +70,12 @@ def _fill_words():
 
 
 def downgrade():
+    with op.batch_alter_table('village', schema=None) as batch_op:
+        batch_op.drop_index('ix_village_sort_name_vi')
+        batch_op.drop_index('ix_village_sort_name_en')
+        batch_op.drop_column('search_text')
+        batch_op.drop_column('sort_name_en')
+        batch_op.drop_column('sort_name_vi')
     with op.batch_alter_table('catalog_search_word', schema=None) as batch_op:
         batch_op.drop_index('ix_catalog_search_word_trgm', postgresql_using='gin',
                             postgresql_ops={'word': 'public.gin_trgm_ops'})

@@ -7,8 +7,9 @@ state makes a new key, and a stale card can never be served. The dictionary is e
 reaches ``CARD_CACHE_SIZE`` entries (a few MB), so memory stays bounded.
 """
 from flask import current_app
-from flask_babel import get_locale
 from markupsafe import Markup
+
+from ..i18n import current_locale
 
 CARD_CACHE_SIZE = 20_000
 _CARDS = "product_cards"
@@ -18,7 +19,7 @@ def product_card(item, heading: str = "h3", star_label: str | None = None, lazy:
     """Return the card of a listed product (``services.Listed``), as ``macros/product_card.html`` draws it."""
     product, photo = item.product, item.first_photo
     producer = product.producer
-    key = (str(get_locale()), product.slug, product.name, product.price, product.unit,
+    key = (str(current_locale()), product.slug, product.name, product.price, product.unit,
            producer.name, producer.village.display_name,
            photo.small_key if photo else None, photo.alt if photo else None,
            item.stars, item.sold_out, star_label, heading, lazy)

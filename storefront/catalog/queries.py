@@ -305,9 +305,12 @@ def villages_named(slugs) -> list:
     return list(db.session.scalars(stmt))
 
 
-def products_per_village(today: date) -> dict[int, int]:
-    """Count the products listed on ``today`` per village id (villages without any are left out)."""
-    return dict(db.session.connection().execute(_per_village(today)).all())
+def products_per_village(today: date, ids=None) -> dict[int, int]:
+    """Count the products listed on ``today`` per village id (of these ids; none: left out)."""
+    stmt = _per_village(today)
+    if ids is not None:
+        stmt = stmt.where(stmt.selected_columns[0].in_(list(ids)))
+    return dict(db.session.connection().execute(stmt).all())
 
 
 def busiest_village_counts(limit: int, today: date) -> list[tuple[int, int]]:
@@ -333,8 +336,17 @@ def _per_village(today: date):
             .group_by(ListingRow.village_id))
 
 
-def all_villages() -> list:
-    return list(db.session.scalars(select(Village)))
+def village_page(words: list[str], english: bool, offset: int, limit: int) -> tuple[list, int]:
+    """Return (villages of one directory page, villages matching) in order of the folded name shown.
+
+    Every word must occur in the village's folded names, commune or district.
+    """
+    found = [Village.search_text.contains(word, autoescape=True) for word in words]
+    order = Village.sort_name_en if english else Village.sort_name_vi
+    villages = db.session.scalars(select(Village).where(*found).order_by(order, Village.id)
+                                  .limit(limit).offset(offset)).all()
+    total = db.session.scalar(select(func.count()).select_from(Village).where(*found))
+    return villages, total
 
 
 def villages_by_id(ids) -> list:

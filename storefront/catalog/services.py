@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import current_language
 from ..text import fold
 from ..timeutil import local_today
 from . import counting, faceting, queries, spelling, stock
@@ -143,18 +144,37 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
     return Listed(product, certificate.stars, certificate)
 
 
-def village_counts(today: date | None = None) -> dict[int, int]:
-    """Return the number of listed products per village id (villages without any left out)."""
+VILLAGES_PER_PAGE = 60
+
+
+@dataclass
+class VillageDirectory:
+    """One page of the village directory, in alphabetical order of the name shown."""
+
+    villages: list[tuple[Village, int]]  # with their number of listed products
+    total: int  # villages matching ``q``
+    page: int
+    pages: int
+    q: str = ""
+
+
+def village_directory(page: int = 1, q: str = "", today: date | None = None,
+                      per_page: int = VILLAGES_PER_PAGE) -> VillageDirectory:
+    """Return a page of every village (or of those whose names or district have every word of ``q``).
+
+    A national catalogue has 13,500 villages: one page is read, through the sort name's index.
+    """
     today = today or local_today()
-    return counting.remembered(
-        ("villages", today), lambda: queries.products_per_village(today))
-
-
-def village_directory(today: date | None = None) -> list[tuple[Village, int]]:
-    """Return every village with its number of listed products, in alphabetical order."""
-    counts = village_counts(today)
-    rows = [(village, counts.get(village.id, 0)) for village in queries.all_villages()]
-    return sorted(rows, key=lambda row: fold(row[0].display_name))
+    english = current_language() == "en"
+    page = max(page, 1)
+    villages, total = queries.village_page(fold(q).split(), english, (page - 1) * per_page, per_page)
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:  # past the end (an old link): the last page
+        page = pages
+        villages, total = queries.village_page(fold(q).split(), english, (page - 1) * per_page, per_page)
+    counts = queries.products_per_village(today, [village.id for village in villages])
+    return VillageDirectory([(village, counts.get(village.id, 0)) for village in villages],
+                            total, page, pages, q)
 
 
 def busiest_villages(limit: int, today: date | None = None) -> list[tuple[Village, int]]:

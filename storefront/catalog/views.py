@@ -62,7 +62,10 @@ def product(slug: str):
 
 @bp.get("/villages")
 def villages():
-    return render_template("catalog/villages.html", villages=services.village_directory())
+    q = request.args.get("q", "", type=str)[:100]
+    directory = services.village_directory(page=_page_only(request.args).page, q=q)
+    return render_template("catalog/villages.html", directory=directory,
+                           page_url=lambda n: url_for(".villages", q=q or None, page=n))
 
 
 @bp.get("/villages/<slug>")
