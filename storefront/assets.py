@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
-from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, has_request_context, request, url_for
 
 bp = Blueprint("assets", __name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,13 +193,24 @@ def bundle(name: str) -> Bundle:
 
 
 def asset_url(name: str) -> str:
-    """The fingerprinted URL of a bundle (``app.css``) or of a file under static/ (``favicon.svg``)."""
+    """The fingerprinted URL of a bundle (``app.css``) or of a file under static/ (``favicon.svg``).
+
+    Every page asks for four; outside debug the files do not change while the app runs, so each
+    URL is worked out once per app (and script root) instead of a stat and ``url_for`` each time.
+    """
+    app = current_app
+    key = (name, request.script_root if has_request_context() else "")
+    known = app.extensions.setdefault("asset_urls", {})
+    if not app.debug and key in known:
+        return known[key]
     if name in BUNDLES:
         stem, dot, ext = name.rpartition(".")
-        return url_for("assets.serve", filename=f"{stem}.{bundle(name).digest}.{ext}")
-    path = Path(current_app.static_folder) / name
-    digest = _file_digest(path)
-    return url_for("static", filename=name, v=digest)
+        url = url_for("assets.serve", filename=f"{stem}.{bundle(name).digest}.{ext}")
+    else:
+        url = url_for("static", filename=name, v=_file_digest(Path(app.static_folder) / name))
+    if not app.debug:
+        known[key] = url
+    return url
 
 
 _file_digests: dict[tuple[Path, float], str] = {}
