@@ -93,3 +93,27 @@ def test_a_search_matching_more_than_the_limit_counts_up_to_it_and_says_so(app, 
     body = client.get("/api/products?q=gom").get_json()
     assert (body["total"], body["total_over"]) == (5, True)
     assert client.get("/api/products?q=lua").get_json()["total_over"] is False
+
+
+def test_a_search_alone_counts_its_facets_as_the_general_path_does(app):
+    # Words alone are counted in one read of the matching rows; with any other filter, by the
+    # grouped statements. Ticking every star level changes nothing shown, so both must agree.
+    with app.test_request_context():
+        for n, (village, stars) in enumerate([("Bát Tràng", 5), ("Bát Tràng", 4), ("Kim Lan", 4),
+                                              ("Kim Lan", 3), ("Phù Lãng", 3)]):
+            producer = ProducerFactory(village=VillageFactory(name=f"{village} {n}"))
+            ProductFactory(slug=f"gom-{n}", name_vi=f"Bình gốm {n}", producer=producer, certified=stars)
+        ProductFactory(slug="lua", name_vi="Khăn lụa", certified=5)
+        db.session.commit()
+
+        def shown(page):
+            facets = page.facets
+            return (page.total, [(c.value, c.count) for c in facets.stars],
+                    [(c.value, c.count) for c in facets.groups],
+                    sorted((c.value, c.count) for c in facets.villages), facets.more_villages)
+
+        alone = services.browse(CatalogFilters(q="gom"), facets=True)
+        every_star = services.browse(CatalogFilters(q="gom", stars=(3, 4, 5)), facets=True)
+        assert alone.total == 5
+        assert shown(alone) == shown(every_star)
+        assert dict(shown(alone)[1]) == {5: 1, 4: 2, 3: 2}

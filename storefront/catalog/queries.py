@@ -11,6 +11,7 @@ trigram index cannot look up, are matched by LIKE). Typos are corrected before s
 (``spelling.py``), never by matching every row by similarity.
 """
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -241,6 +242,8 @@ def tally(filters: CatalogFilters, scope: Scope, today: date, *, choices: int,
     values = parameters(filters, scope, today) | {
         "cap": (limit or 0) + 1, "top": choices + _TIES + len(filters.villages)}
     conn = db.session.connection()  # plain rows
+    if capped and not (shape.villages or shape.stars or shape.group):
+        return _search_tally(conn, shape, values, choices, limit)
     stars_groups = conn.execute(_stars_groups_statement(shape, capped), values).all()
     villages = conn.execute(_villages_statement(shape, capped), values).all()
     found = Tallied(stars_groups, [row[:5] for row in _offered(villages, choices, filters.villages)])
@@ -255,6 +258,43 @@ def tally(filters: CatalogFilters, scope: Scope, today: date, *, choices: int,
 
 # Ties at the edge of the busiest villages are broken by name among this many extra rows.
 _TIES = 200
+
+
+@dataclass(frozen=True)
+class _Offer:
+    slug: str
+    name: str
+    name_en: str | None
+    n: int
+    matched: int
+
+
+@functools.lru_cache(maxsize=64)
+def _found_statement(shape: Shape):
+    """The (stars, group, village) of the first ``:cap`` rows matching a search with no other filter."""
+    return (select(ListingRow.stars, ListingRow.group, ListingRow.village_id)
+            .where(*narrowing(shape)).limit(bindparam("cap")))
+
+
+def _search_tally(conn, shape: Shape, values: dict, choices: int, limit: int) -> Tallied:
+    """``tally`` for search words alone: every facet counts the same rows, so they are read once."""
+    rows = conn.execute(_found_statement(shape), values).all()
+    over = len(rows) > limit
+    rows = rows[:limit] if over else rows
+    per_village = Counter(village_id for _s, _g, village_id in rows)
+    top = sorted(per_village.items(), key=lambda item: (-item[1], -item[0]))[:choices + _TIES]
+    names = {village.id: village for village in conn.execute(
+        select(Village.id, Village.slug, Village.name, Village.name_en)
+        .where(Village.id.in_([village_id for village_id, _n in top])))}
+    offers = [_Offer(names[i].slug, names[i].name, names[i].name_en, n, len(per_village))
+              for i, n in top if i in names]
+    groups = Counter((stars, group) for stars, group, _v in rows)
+    found = Tallied([(stars, group, n) for (stars, group), n in groups.items()],
+                    [(o.slug, o.name, o.name_en, o.n, o.matched) for o in _offered(offers, choices, ())],
+                    limit=limit, groups_over=over, villages_over=over)
+    if over:
+        found.total = limit + 1
+    return found
 
 
 def _kept_tally(filters: CatalogFilters, choices: int) -> Tallied:
