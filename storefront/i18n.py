@@ -45,17 +45,21 @@ def current_language() -> str:
 # read the language Flask-Babel has already chosen for this context (``g._flask_babel``,
 # which ``force_locale`` changes and ``refresh`` clears), and ask Flask-Babel when it has not.
 
+def _babel_state():
+    """Return Flask-Babel's state for this context and the locale it has chosen (or None)."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    return state, getattr(state, "babel_locale", None)
+
+
 def current_locale():
     """Return the request's ``babel.Locale`` as ``flask_babel.get_locale`` does, faster."""
-    state = g.get("_flask_babel") if has_app_context() else None
-    locale = getattr(state, "babel_locale", None)
+    locale = _babel_state()[1]
     return locale if locale is not None else get_locale()
 
 
 def translations():
     """Return the translations of the current language as ``flask_babel.get_translations`` does."""
-    state = g.get("_flask_babel") if has_app_context() else None
-    locale = getattr(state, "babel_locale", None)
+    state, locale = _babel_state()
     if locale is None:
         return get_translations()
     kept = getattr(state, "storefront_translations", None)

@@ -100,9 +100,8 @@ class Counts:
     groups: dict = field(default_factory=dict)
     villages: list[VillageCount] = field(default_factory=list)  # the busiest and the chosen
     more_villages: int = 0  # villages with matches that are not offered as choices
-    # A text search counts at most ``limit`` matches (``queries.tally``); past it:
-    limit: int | None = None
-    total_over: bool = False  # more than ``limit`` products match; ``total`` is ``limit``
+    # A text search counts at most CATALOG_SEARCH_COUNT_LIMIT matches (``queries.tally``); past it:
+    total_over: bool = False  # more than ``total`` products match (``total`` is the limit)
     groups_counted: bool = True  # the star and group counts are exact (else not shown)
     villages_counted: bool = True  # the village counts are exact (else the busiest of the first)
 
@@ -118,7 +117,7 @@ def summarise(tallied, filters: CatalogFilters) -> Counts:
     if missing:  # chosen villages nothing matches are offered too, with 0
         villages += [VillageCount.of(v, 0) for v in queries.villages_named(missing)]
     counts = Counts(total=tally.total, stars=dict(tally.stars), groups=dict(tally.groups),
-                    villages=villages, more_villages=matched - len(found), limit=tallied.limit,
+                    villages=villages, more_villages=matched - len(found),
                     groups_counted=not tallied.groups_over, villages_counted=not tallied.villages_over)
     if tallied.total is not None:
         counts.total_over = tallied.total > tallied.limit
@@ -138,8 +137,9 @@ def build(counts: Counts, filters: CatalogFilters) -> Facets:
                          v.slug in filters.villages) for v in villages],
         stars=[Choice(s, str(s), counted(counts.stars.get(s, 0), counts.groups_counted),
                       s in filters.stars) for s in reversed(STAR_LEVELS)],
-        groups=[Choice(g.value, str(GROUP_LABELS[g]), counted(counts.groups.get(g.value, 0), counts.groups_counted),
-                       g == filters.group) for g in ProductGroup],
+        groups=[Choice(g.value, str(GROUP_LABELS[g]),
+                       counted(counts.groups.get(g.value, 0), counts.groups_counted), g == filters.group)
+                for g in ProductGroup],
         more_villages=counts.more_villages if counts.villages_counted else 0,
         villages_partial=not counts.villages_counted,
     )

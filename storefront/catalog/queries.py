@@ -58,7 +58,8 @@ class Shape:
 
     @classmethod
     def of(cls, filters: CatalogFilters, scope: Scope = EVERYTHING) -> "Shape":
-        return cls(tuple(len(word) >= TRIGRAM for word in filters.words), db.engine.dialect.name, scope.producer_id is not None, scope.outlet_id is not None,
+        return cls(tuple(len(word) >= TRIGRAM for word in filters.words), db.engine.dialect.name,
+                   scope.producer_id is not None, scope.outlet_id is not None,
                    bool(filters.villages), bool(filters.stars), bool(filters.group), filters.sort)
 
 
@@ -143,7 +144,7 @@ def _page_statement(shape: Shape, detail: bool):
     if not detail:  # cards show neither
         options += [defer(Product.description_vi), defer(Product.description_en),
                     defer(Product.search_text)]
-    if detail:
+    else:
         options += [selectinload(Product.photos),
                     selectinload(Product.outlets.and_(Outlet.active.is_(True)))]
     return (select(Product, page.c.stars, cover)
@@ -262,11 +263,12 @@ _TIES = 200
 
 @dataclass(frozen=True)
 class _Offer:
+    """A village with its matches, as the rows ``_offered`` ranks."""
+
     slug: str
     name: str
     name_en: str | None
     n: int
-    matched: int
 
 
 @functools.lru_cache(maxsize=64)
@@ -286,11 +288,10 @@ def _search_tally(conn, shape: Shape, values: dict, choices: int, limit: int) ->
     names = {village.id: village for village in conn.execute(
         select(Village.id, Village.slug, Village.name, Village.name_en)
         .where(Village.id.in_([village_id for village_id, _n in top])))}
-    offers = [_Offer(names[i].slug, names[i].name, names[i].name_en, n, len(per_village))
-              for i, n in top if i in names]
+    offers = [_Offer(names[i].slug, names[i].name, names[i].name_en, n) for i, n in top if i in names]
     groups = Counter((stars, group) for stars, group, _v in rows)
-    found = Tallied([(stars, group, n) for (stars, group), n in groups.items()],
-                    [(o.slug, o.name, o.name_en, o.n, o.matched) for o in _offered(offers, choices, ())],
+    offered = [(o.slug, o.name, o.name_en, o.n, len(per_village)) for o in _offered(offers, choices, ())]
+    found = Tallied([(stars, group, n) for (stars, group), n in groups.items()], offered,
                     limit=limit, groups_over=over, villages_over=over)
     if over:
         found.total = limit + 1
@@ -376,17 +377,20 @@ def _per_village(today: date):
             .group_by(ListingRow.village_id))
 
 
-def village_page(words: list[str], english: bool, offset: int, limit: int) -> tuple[list, int]:
-    """Return (villages of one directory page, villages matching) in order of the folded name shown.
+def _villages_with(words: list[str]) -> list:
+    """Every word occurs in the village's folded names, commune or district."""
+    return [Village.search_text.contains(word, autoescape=True) for word in words]
 
-    Every word must occur in the village's folded names, commune or district.
-    """
-    found = [Village.search_text.contains(word, autoescape=True) for word in words]
+
+def village_count(words: list[str]) -> int:
+    return db.session.scalar(select(func.count()).select_from(Village).where(*_villages_with(words)))
+
+
+def village_page(words: list[str], english: bool, offset: int, limit: int) -> list:
+    """Return one directory page of the villages with every word, in order of the folded name shown."""
     order = Village.sort_name_en if english else Village.sort_name_vi
-    villages = db.session.scalars(select(Village).where(*found).order_by(order, Village.id)
-                                  .limit(limit).offset(offset)).all()
-    total = db.session.scalar(select(func.count()).select_from(Village).where(*found))
-    return villages, total
+    return db.session.scalars(select(Village).where(*_villages_with(words)).order_by(order, Village.id)
+                              .limit(limit).offset(offset)).all()
 
 
 def villages_by_id(ids) -> list:

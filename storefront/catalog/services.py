@@ -165,13 +165,11 @@ def village_directory(page: int = 1, q: str = "", today: date | None = None,
     A national catalogue has 13,500 villages: one page is read, through the sort name's index.
     """
     today = today or local_today()
-    english = current_language() == "en"
-    page = max(page, 1)
-    villages, total = queries.village_page(fold(q).split(), english, (page - 1) * per_page, per_page)
+    words = fold(q).split()
+    total = queries.village_count(words)
     pages = max(1, math.ceil(total / per_page))
-    if page > pages:  # past the end (an old link): the last page
-        page = pages
-        villages, total = queries.village_page(fold(q).split(), english, (page - 1) * per_page, per_page)
+    page = min(max(page, 1), pages)  # past the end (an old link): the last page
+    villages = queries.village_page(words, current_language() == "en", (page - 1) * per_page, per_page)
     counts = queries.products_per_village(today, [village.id for village in villages])
     return VillageDirectory([(village, counts.get(village.id, 0)) for village in villages],
                             total, page, pages, q)
