@@ -124,7 +124,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_bank_transfer_status'), ['status'], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+        op.execute("DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('ocop:create extension pg_trgm')); "
+                   "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public; END $$")
     op.create_table('catalog_listing',
     sa.Column('certificate_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),

@@ -252,7 +252,6 @@ def _refresh_touched(session, _flush_context) -> None:
 
 # --- search indexes create_all cannot describe ------------------------------------------------
 
-_PG_TRGM = DDL(f"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA {TRGM_SCHEMA}")
 _SQLITE_SEARCH = [
     DDL(f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5("
         f"search_text, content='{TABLE}', content_rowid='certificate_id', tokenize='trigram')"),
@@ -267,7 +266,8 @@ _SQLITE_SEARCH = [
         f"INSERT INTO {SEARCH_TABLE}(rowid, search_text) VALUES (new.certificate_id, new.search_text); END"),
 ]
 
-event.listen(ListingRow.__table__, "before_create", _PG_TRGM.execute_if(dialect="postgresql"))
+event.listen(ListingRow.__table__, "before_create",
+             spelling.CREATE_PG_TRGM.execute_if(dialect="postgresql"))
 for _ddl in _SQLITE_SEARCH:
     event.listen(ListingRow.__table__, "after_create", _ddl.execute_if(dialect="sqlite"))
 event.listen(ListingRow.__table__, "after_drop",

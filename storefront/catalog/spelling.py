@@ -27,6 +27,13 @@ LENGTH_SLACK = 2  # SQLite: candidates differ in length by at most this
 SQLITE_CUTOFF = 0.75  # difflib ratio a candidate needs ("trag"/"trang": 0.89)
 TRGM_SCHEMA = "public"  # where CREATE EXTENSION pg_trgm puts its operators (as listing_table)
 
+# Creating the extension from several connections at once (test workers, two instances starting) makes all
+# but one fail on pg_extension's unique index even with IF NOT EXISTS: an advisory lock held until the
+# creating transaction ends makes the others wait, then find it there.
+CREATE_PG_TRGM = DDL(
+    "DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('ocop:create extension pg_trgm')); "
+    f"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA {TRGM_SCHEMA}; END $$")
+
 
 class SearchWord(db.Model):
     """A folded word some listed product's search text contains (or contained)."""
@@ -89,6 +96,4 @@ def _closest(conn, word: str) -> str | None:
 
 
 # The trigram operator class must exist before the index (also made with the listing table's).
-event.listen(SearchWord.__table__, "before_create",
-             DDL(f"CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA {TRGM_SCHEMA}")
-             .execute_if(dialect="postgresql"))
+event.listen(SearchWord.__table__, "before_create", CREATE_PG_TRGM.execute_if(dialect="postgresql"))
