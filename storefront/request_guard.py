@@ -8,15 +8,20 @@ Three doors, one rule each:
   named ``id`` or ``..._id`` that holds a number beyond the integer range is a 400;
 * a WSGI wrapper for the ``Host`` header: a name the IDNA codec refuses (a label over 63 characters) would
   break URL building for every page, the error page included, so it is swapped for the configured name and
-  the request answered 400.
+  the request answered 400;
+* the app's JSON reader: a body nested too deep for Python's parser (``RecursionError``) is invalid JSON
+  like any other, so ``request.get_json()`` answers 400 (or None when silent) and the webhooks read their
+  raw bodies through ``loads_json``.
 
 A backstop turns a database ``DataError`` (and sqlite's ``OverflowError``) into a 400 too, so anything that
 slips past the doors is still the client's error, not a 500.
 """
+import json
 import logging
 import re
 
 from flask import Flask, abort, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
@@ -109,6 +114,25 @@ class HostGuard:
         return self.wsgi_app(environ, start_response)
 
 
+def loads_json(data: str | bytes, **kwargs):
+    """Parse a request body as JSON.
+
+    :raises ValueError: not JSON, or nested deeper than the parser can follow (a ``RecursionError``
+        would otherwise escape every ``except ValueError`` and answer 500).
+    """
+    try:
+        return json.loads(data, **kwargs)
+    except RecursionError as error:
+        raise ValueError("JSON nested too deep") from error
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading through ``loads_json``: every ``get_json()`` refuses what it cannot parse."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        return loads_json(s, **kwargs)
+
+
 def _data_error(error):
     """A value the database cannot hold is the client's error; nothing was saved."""
     db.session.rollback()
@@ -117,7 +141,8 @@ def _data_error(error):
 
 
 def register(app: Flask) -> None:
-    """Attach the guard, the Host wrapper and the backstop to ``app``."""
+    """Attach the guard, the Host wrapper, the JSON reader and the backstop to ``app``."""
+    app.json = GuardedJSONProvider(app)
     app.before_request(_refuse_bad_host)
     app.before_request(_refuse_bad_values)
     app.wsgi_app = HostGuard(app.wsgi_app, fallback="localhost")

@@ -3,7 +3,6 @@
 Everything returned is a plain ``dict`` shaped like Stripe's JSON, so the rest of the
 shop never handles ``StripeObject`` or the network.
 """
-import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -15,6 +14,7 @@ from ..unit_of_work import transaction
 from ..i18n import format_vnd
 from ..orders.links import order_url
 from ..orders.models import Order, PaymentStatus
+from ..request_guard import loads_json
 from ..timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ def verify_event(payload: bytes, signature: str | None) -> dict:
     try:
         stripe.WebhookSignature.verify_header(
             payload, signature, secret, tolerance=stripe.Webhook.DEFAULT_TOLERANCE)
-        event = json.loads(payload)
+        event = loads_json(payload)  # ValueError for anything it cannot parse, however deep
     except (stripe.SignatureVerificationError, ValueError) as error:
         raise InvalidWebhook(str(error)) from error
     data = event.get("data") if isinstance(event, dict) else None
