@@ -65,16 +65,16 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(config_module.BASE_DIR / "translations"))
     limiter.init_app(app)
     cache.init_app(app)
-    from . import storage, tasks
+    from . import queue, storage
 
-    tasks.init_app(app)
+    queue.init_app(app)
     storage.init_app(app)  # a missing bucket stops the start-up here, with its name
     compress.init_app(app)
     from . import assets
 
     assets.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
+    login_manager.login_view = "shop.login"
     login_manager.session_protection = "basic"
     from .accounts.services import load_user
 
@@ -107,40 +107,46 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .accounts.views import bp as accounts_bp
-    from .admin.views import bp as admin_bp
-    from .cart.views import bp as cart_bp
-    from .catalog.api import bp as api_bp
-    from .catalog.views import bp as catalog_bp
-    from .certificates.admin_views import bp as certificate_admin_bp
-    from .certificates.views import bp as certificates_bp
-    from .checkout.views import bp as checkout_bp
-    from .orders.views import bp as orders_bp
-    from .outlets.views import bp as outlet_dashboard_bp
-    from .payments.views import bp as payments_bp
-    from .producers.label_views import bp as producer_labels_bp
-    from .producers.views import bp as producer_dashboard_bp
-    from .reports.views import bp as reports_bp
+    """Register the six web areas (``storefront/web/``) once every view module has added its routes,
+    then the few blueprints outside them (health, language, media, certificate scans)."""
+    import importlib
+
+    from . import web
     from .health import bp as health_bp
     from .language import bp as language_bp
     from .media import bp as media_bp
-    from .scans import bp as scans_bp
-
-    for blueprint in (certificates_bp, certificate_admin_bp, producer_labels_bp, reports_bp,
-                      health_bp, language_bp, media_bp, catalog_bp, api_bp, accounts_bp, producer_dashboard_bp,
-                      outlet_dashboard_bp, admin_bp, cart_bp, checkout_bp, orders_bp, payments_bp,
-                      scans_bp):
-        app.register_blueprint(blueprint)
-    from .pickup.views import register as register_pickup
-
-    register_pickup(app)  # outlet hours API, pickup days, boards, partial hand-over
-    csrf.exempt(payments_bp)  # Stripe signs its webhooks instead
     from .orders import hooks as order_hooks
     from .payments import bank
-    from .payments.transfer_views import bp as transfers_bp
+    from .pickup.views import register as register_pickup
+    from .scans import bp as scans_bp
 
-    app.register_blueprint(transfers_bp)  # VietQR: bank webhook (CSRF-exempt by key), counter, admin
+    for module in VIEW_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    for area in (web.shop, web.producer, web.outlet, web.admin, web.api, web.webhooks):
+        app.register_blueprint(area.bp)
+    for blueprint in (health_bp, language_bp, media_bp, scans_bp):
+        app.register_blueprint(blueprint)
+    register_pickup(app)  # template helpers; what orders and the catalogue ask of the pickup calendar
     order_hooks.wire(transfer_available=bank.transfer_available)  # placement refuses VietQR without it
+
+
+# Every module that adds routes to a web area, by area.
+VIEW_MODULES = (
+    # shop
+    "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
+    "pickup.views", "payments.views", "certificates.views",
+    # producer
+    "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
+    # outlet
+    "outlets.views", "pickup.outlet_views", "payments.outlet_views",
+    # admin
+    "admin.views", "certificates.admin_views", "pickup.admin_views", "reports.views",
+    "payments.admin_views",
+    # API
+    "catalog.api_views", "pickup.api_views", "certificates.api_views",
+    # webhooks
+    "payments.webhook_views",
+)
 
 
 def register_errorhandlers(app: Flask) -> None:

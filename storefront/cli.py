@@ -17,7 +17,7 @@ def register(app) -> None:
     register_payments(app)
     register_outbox(app)
     from .storage_cli import register as register_storage
-    from .tasks import worker_command
+    from .worker import worker_command
 
     register_storage(app)
     app.cli.add_command(worker_command)

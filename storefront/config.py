@@ -52,7 +52,14 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
 
-    REDIS_URL = os.environ.get("REDIS_URL")  # shown by /healthz; the queue reads it in tasks.py
+    REDIS_URL = os.environ.get("REDIS_URL")  # shown by /healthz; the task queue's home (queue.py)
+    # Seconds any Redis use (queue, limiter, cache, /healthz) waits to connect and for an answer:
+    # a Redis that hangs costs a request this much, then the same fallback as a Redis that is down.
+    REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+    # Without Redis, the queue is this SQLite file, shared by `make run`'s web server and worker.
+    TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "ocop")
+    TASK_QUEUE_PATH = os.environ.get("TASK_QUEUE_PATH") or str(INSTANCE_DIR / "tasks.db")
     # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
@@ -117,7 +124,7 @@ class Config:
     # no request waits for SMTP). Seconds each SMTP step may take before the relay counts as down.
     MAIL_SEND_AFTER_COMMIT = True
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
-    # Tasks run by a worker from the queue (storefront/tasks.py); True runs each at once, in the caller.
+    # Tasks run by a worker from the queue (storefront/queue.py); True runs each at once, in the caller.
     TASKS_IMMEDIATE = False
 
     # Uploaded files: "local" (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) or "s3" (storefront/storage.py).

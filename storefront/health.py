@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from .extensions import db
 from .storage import storage_status
-from .tasks import queue_status
+from .queue import queue_status
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)

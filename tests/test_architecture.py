@@ -4,7 +4,7 @@ The import graph is read from the sources of ``storefront/``: every ``import`` s
 including one inside a function, since an import moved into a function to dodge a cycle is
 still a cycle. The composition roots, which wire every package together and are imported by
 none of them for what they wire, are left out: the application factory, the ``flask``
-commands and the task schedule.
+commands and the worker (the periodic schedule). Nothing else imports them.
 """
 import ast
 from collections import defaultdict
@@ -13,7 +13,7 @@ from pathlib import Path
 import storefront
 
 ROOT = Path(storefront.__file__).resolve().parent
-COMPOSITION_ROOTS = {"storefront", "storefront.cli", "storefront.tasks"}
+COMPOSITION_ROOTS = {"storefront", "storefront.cli", "storefront.worker"}
 
 
 def _module_name(path: Path) -> str:
@@ -44,20 +44,24 @@ def _imported(node: ast.AST, module: str, is_package: bool, known: set[str]) -> 
     return found & known
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Return {module: the storefront modules it imports}, composition roots left out."""
+def full_import_graph() -> dict[str, set[str]]:
+    """Return {module: the storefront modules it imports}, every module included."""
     modules = _modules()
     known = set(modules)
     graph = defaultdict(set)
     for module, path in modules.items():
-        if module in COMPOSITION_ROOTS:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             for target in _imported(node, module, path.name == "__init__.py", known):
-                if target != module and target not in COMPOSITION_ROOTS:
+                if target != module:
                     graph[module].add(target)
     return graph
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Return {module: the storefront modules it imports}, composition roots left out."""
+    return {module: targets - COMPOSITION_ROOTS for module, targets in full_import_graph().items()
+            if module not in COMPOSITION_ROOTS}
 
 
 def package_of(module: str) -> str:
@@ -131,6 +135,12 @@ def test_no_import_cycle_between_modules():
     graph = import_graph()
     found = cycles(graph)
     assert not found, "import cycles between modules:\n" + _explain(found, graph, {})
+
+
+def test_only_a_composition_root_imports_a_composition_root():
+    found = sorted(f"{module} -> {target}" for module, targets in full_import_graph().items()
+                   if module not in COMPOSITION_ROOTS for target in targets & COMPOSITION_ROOTS)
+    assert not found, "a module imports a composition root:\n" + "\n".join(found)
 
 
 def test_the_graph_sees_relative_and_function_level_imports():

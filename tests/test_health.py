@@ -6,7 +6,7 @@ import time
 import pytest
 import redis
 
-from storefront import tasks
+from storefront import queue
 from tests.smtp_server import free_port
 
 
@@ -55,15 +55,15 @@ def test_a_dead_redis_is_named_and_the_instance_stays_in_service(app, client, pr
 def test_a_dead_queue_is_named(app, client, private_redis):
     from huey.storage import RedisStorage
 
-    saved = tasks.huey.storage, tasks.huey.immediate
-    tasks.huey.immediate = False
-    tasks.huey.storage = RedisStorage(tasks.huey.name, url=private_redis.url)
+    saved = queue.huey.storage, queue.huey.immediate
+    queue.huey.immediate = False
+    queue.huey.storage = RedisStorage(queue.huey.name, url=private_redis.url)
     try:
         assert health(client)[1]["checks"]["queue"] == "ok"
         private_redis.stop()
         code, body = health(client)
     finally:
-        tasks.huey.storage, tasks.huey.immediate = saved
+        queue.huey.storage, queue.huey.immediate = saved
 
     assert code == 200 and body["status"] == "degraded"
     assert body["checks"]["queue"].startswith("unavailable: ")

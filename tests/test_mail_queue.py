@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from storefront import tasks
+from storefront import queue, worker
 from storefront.extensions import db
 from storefront.notifications.mailer import claim_lease, send_pending
 from storefront.notifications.models import OutboxMessage, OutboxStatus
@@ -33,7 +33,7 @@ def task_queue(app, tmp_path):
     """Huey on a SQLite file of this test's own, as ``make run`` has it; restored afterwards."""
     from huey.storage import SqliteStorage
 
-    huey = tasks.huey
+    huey = queue.huey
     saved = huey.storage, huey.immediate
     huey.immediate = False
     huey.storage = SqliteStorage(huey.name, filename=str(tmp_path / "tasks.db"))
@@ -92,8 +92,8 @@ def test_placing_an_order_never_talks_to_smtp_and_a_worker_delivers_each_mail_on
     # The relay is back; the periodic sweep sends each message exactly once.
     app.config.update(MAIL_PORT=smtp_server.port)
     with time_machine.travel(utcnow() + timedelta(minutes=2), tick=False):
-        tasks.sweep_outbox.call_local()
-        tasks.sweep_outbox.call_local()
+        worker.sweep_outbox.call_local()
+        worker.sweep_outbox.call_local()
     assert {m.status for m in outbox()} == {OutboxStatus.SENT}
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(m.to_email for m in messages)
 
@@ -105,7 +105,7 @@ def test_a_lost_delivery_task_only_delays_the_mail_until_the_sweep(app, client, 
     place_order_through_the_pages(client)
     task_queue.flush()  # the queue lost every task (Redis flushed, worker's batch gone)
 
-    tasks.sweep_outbox.call_local()
+    worker.sweep_outbox.call_local()
 
     assert {m.status for m in outbox()} == {OutboxStatus.SENT}
     assert len(smtp_server.messages) == len(outbox())

@@ -4,7 +4,7 @@ closed at Stripe."""
 import pytest
 import stripe
 
-from storefront import tasks
+from storefront import queue
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as orders
@@ -210,7 +210,7 @@ def task_queue(stripe_app, tmp_path):
     """Huey on a SQLite file of this test's own (a real queue, not run in the caller)."""
     from huey.storage import SqliteStorage
 
-    huey = tasks.huey
+    huey = queue.huey
     saved = huey.storage, huey.immediate
     huey.immediate = False
     huey.storage = SqliteStorage(huey.name, filename=str(tmp_path / "tasks.db"))

@@ -4,8 +4,8 @@ Each message is claimed by one UPDATE (committed), sent, then its result written
 UPDATE (committed): no transaction stays open while the mail server answers, a crash leaves
 the message pending (late, not lost), and two senders never take the same message.
 
-Only workers send (``storefront/tasks.py``): a request writes the outbox and enqueues
-``deliver_message``; the periodic ``sweep_outbox`` sends whatever a lost task left behind.
+Only workers send: a request writes the outbox and enqueues ``deliver_message`` (below); the
+periodic ``sweep_outbox`` (``storefront/worker.py``) sends whatever a lost task left behind.
 The relay's acceptance is committed before anything else happens (before QUIT, before the next
 message), so a sender killed after the relay said 250 does not send the message again; a
 sender killed before that leaves a claim that expires within ``claim_lease()`` (a few minutes).
@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from ..extensions import db
+from ..queue import task
 from ..timeutil import utcnow
 from .models import OutboxMessage, OutboxStatus
 
@@ -86,6 +87,12 @@ def send_one(message_id: int) -> SendReport:
     finally:
         connection.close()
     return report
+
+
+@task()
+def deliver_message(message_id: int) -> None:
+    """Send one outbox message that a request just committed (if it is still due)."""
+    send_one(message_id)
 
 
 def _deliver(claimed, connection: "_Connection", report: SendReport) -> bool:

@@ -3,9 +3,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import inspect
 
-from .. import tasks
 from ..unit_of_work import on_commit
 from ..extensions import db
+from ..queue import enqueue
+from .mailer import deliver_message
 from .models import OutboxMessage
 
 
@@ -34,7 +35,7 @@ def _deliver_soon() -> None:
     for message in written:
         identity = inspect(message).identity
         if identity is not None:
-            tasks.enqueue(tasks.deliver_message, identity[0])
+            enqueue(deliver_message, identity[0])
 
 
 def outlet_staff(outlet) -> list:

@@ -1,48 +1,25 @@
 """Outlet staff dashboard: pickups, receiving goods, hand-over."""
-import functools
-
-from flask import (
-    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..extensions import db, limiter
 from ..orders import services
 from ..orders.models import LINE_STATUS_LABELS, PICKUP_STATUS_LABELS, PaymentMethod, PickupStatus
 from ..timeutil import local_today, utcnow
+from ..web.outlet import bp, camera_allowed
 from . import queries
+from .pages import staff_outlet as _outlet, staff_pickup as _pickup_or_404
 from .forms import TAB_LABELS, CancelForm, CodeLookupForm, HandOverForm, PickupFilterForm
 
-bp = Blueprint("outlet_dashboard", __name__, url_prefix="/outlet")
 PER_PAGE = 20
 
 
 @bp.context_processor
 def labels():
+    """The labels every outlet page may show."""
     return {"pickup_labels": PICKUP_STATUS_LABELS, "line_labels": LINE_STATUS_LABELS,
             "PickupStatus": PickupStatus, "PaymentMethod": PaymentMethod}
-
-
-def _outlet():
-    return current_user.outlet
-
-
-def _pickup_or_404(pickup_id: int):
-    """Load a pickup of the signed-in staff's outlet (the order services lock it themselves)."""
-    return queries.pickup_at_or_404(_outlet(), pickup_id)
-
-
-def camera_allowed(view):
-    """Let this page use the camera (the QR scanner); the site's default policy forbids it."""
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        response.headers["Permissions-Policy"] = "camera=(self)"
-        return response
-    return wrapped
 
 
 def _lookup_key() -> str:
@@ -50,7 +27,6 @@ def _lookup_key() -> str:
 
 
 @bp.get("/")
-@role_required(Role.OUTLET_STAFF)
 def index():
     filters = PickupFilterForm(request.args)
     day = filters.day.data if filters.validate() else None
@@ -65,13 +41,12 @@ def index():
 
 
 @bp.get("/pickups/<int:pickup_id>")
-@role_required(Role.OUTLET_STAFF)
 @camera_allowed
 def pickup(pickup_id: int):
-    return _render_pickup(_pickup_or_404(pickup_id))
+    return render_pickup(_pickup_or_404(pickup_id))
 
 
-def _render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200):
+def render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200):
     return render_template(
         "outlets/pickup.html", pickup=pickup, order=pickup.order,
         hand_over_form=hand_over_form or HandOverForm(formdata=None),
@@ -82,7 +57,6 @@ def _render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200)
 
 
 @bp.post("/pickups/<int:pickup_id>/lines/<int:line_id>/receive")
-@role_required(Role.OUTLET_STAFF)
 def receive(pickup_id: int, line_id: int):
     pickup = _pickup_or_404(pickup_id)
     line = queries.line_of(pickup, line_id)
@@ -100,13 +74,12 @@ def receive(pickup_id: int, line_id: int):
 
 
 @bp.post("/pickups/<int:pickup_id>/hand-over")
-@role_required(Role.OUTLET_STAFF)
 @camera_allowed
 def hand_over(pickup_id: int):
     pickup = _pickup_or_404(pickup_id)
     form = HandOverForm()
     if not form.validate_on_submit():
-        return _render_pickup(pickup, hand_over_form=form, status=422)
+        return render_pickup(pickup, hand_over_form=form, status=422)
     try:
         services.hand_over(pickup, form.code.data, by=current_user)
     except services.WrongPickupCode as error:
@@ -127,12 +100,11 @@ def _wrong_code_message(pickup, error) -> str:
 
 
 @bp.post("/pickups/<int:pickup_id>/cancel")
-@role_required(Role.OUTLET_STAFF)
 def cancel(pickup_id: int):
     pickup = _pickup_or_404(pickup_id)
     form = CancelForm()
     if not form.validate_on_submit():
-        return _render_pickup(pickup, cancel_form=form, status=422)
+        return render_pickup(pickup, cancel_form=form, status=422)
     try:
         services.cancel_pickup(pickup, by=current_user, reason=form.reason.data)
     except services.OrderError as error:
@@ -143,7 +115,6 @@ def cancel(pickup_id: int):
 
 
 @bp.get("/lookup")
-@role_required(Role.OUTLET_STAFF)
 @camera_allowed
 def scan():
     """Show the camera scanner and the typed-code field that find a ready pickup."""
@@ -152,7 +123,6 @@ def scan():
 
 
 @bp.post("/lookup")
-@role_required(Role.OUTLET_STAFF)
 @camera_allowed
 @limiter.limit("30 per minute", key_func=_lookup_key)
 def lookup():

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 
-from .. import tasks
 from ..unit_of_work import on_commit, transaction
 from ..extensions import db
 from ..notifications import services as notify
@@ -19,6 +18,7 @@ from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus
 from ..orders.signals import payment_expired, pickup_ended
 from ..orders.transitions import Actor, record
+from ..queue import enqueue, task
 from ..timeutil import utcnow
 from . import bank, gateway
 from .gateway import PaymentError, PaymentRefused
@@ -46,7 +46,7 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
 
 def _send_soon(refund_id: int) -> None:
     """Hand the refund to a worker: no request waits for Stripe (``retry_refunds`` sweeps)."""
-    tasks.enqueue(tasks.send_refund, refund_id)
+    enqueue(send_refund_task, refund_id)
 
 
 def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
@@ -117,6 +117,12 @@ def send_refund(refund_id: int) -> None:
         return
     with transaction():
         apply_stripe_refund(result, refund_id=refund_id)
+
+
+@task(name="send_refund")
+def send_refund_task(refund_id: int) -> None:
+    """Send one planned refund to Stripe (if it is still pending)."""
+    send_refund(refund_id)
 
 
 def _ask_stripe(claimed: _RefundRequest) -> dict:

@@ -10,7 +10,6 @@ from collections import Counter
 
 from flask_babel import gettext as _
 
-from .. import tasks
 from ..unit_of_work import on_commit, transaction
 from ..extensions import db
 from ..orders import services as orders
@@ -18,6 +17,7 @@ from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
 from ..orders.signals import pickup_ended
 from ..orders.transitions import OPEN_PICKUP
+from ..queue import enqueue, task
 from ..timeutil import utcnow
 from . import gateway
 from .gateway import PaymentError
@@ -167,7 +167,7 @@ def _close_checkout_of_cancelled(pickup, **_ignored) -> None:
             or any(p.status in OPEN_PICKUP for p in order.pickups):
         return
     order_id = order.id
-    on_commit(lambda: tasks.enqueue(tasks.expire_checkout, order_id))
+    on_commit(lambda: enqueue(expire_checkout_task, order_id))
 
 
 def expire_checkout(order_id: int) -> str | None:
@@ -188,6 +188,12 @@ def expire_checkout(order_id: int) -> str | None:
     if status == "open":
         raise PaymentError(f"Checkout Session {session_id} is still open")
     return status
+
+
+@task(name="expire_checkout", retries=5, retry_delay=60)
+def expire_checkout_task(order_id: int) -> None:
+    """Close at Stripe the Checkout page of a card order cancelled before it was paid."""
+    expire_checkout(order_id)
 
 
 def _expire_at_stripe(session_id: str) -> dict:

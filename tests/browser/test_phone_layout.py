@@ -329,8 +329,8 @@ def _ready_pickup_with_fresh_code(world) -> dict:
     listed = seed.listed_product("Trà sen Tây Hồ", "Tây Hồ lotus tea", world.van_phuc,
                                  [world.van_phuc_outlet], group="beverages")
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=world.van_phuc_outlet))
-    code = codes.new_pickup_code()
     pickup = place(outlet, (db.session.get(Product, listed.id), 1), status=PickupStatus.READY)
+    code = codes.pickup_code_for(codes.new_access_token(), pickup.id)
     pickup.code_hash = codes.hash_pickup_code(pickup.id, code)
     db.session.commit()
     return {"number": pickup.order.number, "code": code, "id": pickup.id}
