@@ -99,10 +99,22 @@ def bring_derived_in_step() -> bool:
     same rows from ``flask catalog rebuild-listing``. Return whether anything was rebuilt.
     """
     try:
-        from storefront.catalog.listing_table import rebuild_if_out_of_step
+        from storefront.catalog import listing, listing_counts, listing_table
     except ImportError:  # an older tree without a listing table
         return False
-    return rebuild_if_out_of_step()
+    db.create_all()  # an older database filled before the table existed
+    expected = db.session.scalar(select(func.count()).select_from(listing.windows().subquery()))
+    if db.session.scalar(select(func.count()).select_from(listing_table.ListingRow)) == expected:
+        return False
+    listing_table.rebuild()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in (listing_table.TABLE, listing_counts.ListingCount.__tablename__):
+                conn.execute(text(f"VACUUM ANALYZE {table}"))  # index-only scans need the visibility map
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+    return True
 
 
 def describe() -> Filled:

@@ -1,9 +1,13 @@
-"""Vietnamese text folding for slugs and accent-insensitive search."""
+"""Vietnamese text folding for slugs and accent-insensitive search; codes people read and type."""
 import re
+import secrets
 
 from unidecode import unidecode
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# No 0/O, 1/I/L: codes are read off a label or aloud and typed back. 31 characters; the order
+# matters to ``orders.codes.pickup_code_for``, which maps a number onto it.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # unidecode's own answer for every Latin letter with marks (Vietnamese included), looked up in one
 # str.translate: ten times faster than unidecode, and the same text by construction. Text with
 # anything else (Chinese, emoji...) still goes through unidecode whole.
@@ -25,3 +29,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     """Return a readable ASCII slug: ``Lụa tơ tằm Vạn Phúc`` → ``lua-to-tam-van-phuc``."""
     slug = fold(text).replace(" ", "-")[:max_length].strip("-")
     return slug or "item"
+
+
+def random_code(length: int) -> str:
+    """Return ``length`` random characters of ``CODE_ALPHABET``."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))

@@ -5,10 +5,11 @@ import re
 import pytest
 import time_machine
 
-from storefront.catalog.models import CERTIFICATE_CODE_ALPHABET, Certificate, ReviewStatus
+from storefront.catalog.models import Certificate, ReviewStatus
 from storefront.certificates.verdict import Verdict, verdict_of
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
+from storefront.text import CODE_ALPHABET
 from storefront.timeutil import HANOI
 from tests.factories import AdminFactory, CertificateFactory, ProductFactory
 
@@ -74,7 +75,7 @@ def test_codes_are_random_unguessable_and_stable(app):
     certs = [CertificateFactory() for _ in range(20)]
     codes = [c.code for c in certs]
     assert len(set(codes)) == 20
-    assert all(len(code) == 10 and set(code) <= set(CERTIFICATE_CODE_ALPHABET) for code in codes)
+    assert all(len(code) == 10 and set(code) <= set(CODE_ALPHABET) for code in codes)
     db.session.refresh(certs[0])
     assert certs[0].code == codes[0]
 

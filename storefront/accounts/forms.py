@@ -9,6 +9,7 @@ from wtforms.validators import (
 )
 
 from ..catalog.models import PRODUCER_KIND_LABELS
+from ..form_fields import strip_text
 from ..phones import InvalidPhone, normalize_phone
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
@@ -24,10 +25,6 @@ def choices(pairs, placeholder=None) -> list[SelectChoice]:
     """Return select options for (value, label) pairs, after an optional placeholder with value 0."""
     options = [SelectChoice(0, placeholder)] if placeholder is not None else []
     return options + [SelectChoice(value, label) for value, label in pairs]
-
-
-def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def vietnamese_phone(form, field):

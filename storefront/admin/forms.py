@@ -4,8 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from ..accounts.forms import choices, email_field, new_password_fields, phone_field, strip_text
+from ..accounts.forms import choices, email_field, new_password_fields, phone_field
 from ..catalog.models import PLACE_TYPE_LABELS
+from ..form_fields import strip_text
 
 class ActionForm(FlaskForm):
     """A button that only carries the CSRF token (enable, disable)."""

@@ -24,7 +24,7 @@ through the DDL events below, and by the migration).
 from datetime import date
 from itertools import chain
 
-from sqlalchemy import DDL, and_, delete, event, func, insert, inspect, or_, select, text
+from sqlalchemy import DDL, and_, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
@@ -181,24 +181,6 @@ def counts_ready(today: date) -> bool:
                 _advance(conn, counted, today)
     except OperationalError:  # SQLite: another connection is writing; count the table this time
         return False
-    return True
-
-
-def rebuild_if_out_of_step() -> bool:
-    """Rebuild when the table holds a different number of rows than the rule gives; return if it did."""
-    db.create_all()  # an older database filled before the table existed
-    fresh = listing.windows().subquery()
-    expected = db.session.scalar(select(func.count()).select_from(fresh))
-    if db.session.scalar(select(func.count()).select_from(ListingRow)) == expected:
-        return False
-    rebuild()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in (TABLE, listing_counts.ListingCount.__tablename__):
-                conn.execute(text(f"VACUUM ANALYZE {table}"))  # index-only scans need the visibility map
-    else:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
     return True
 
 

@@ -1,6 +1,5 @@
 """Villages, producers, outlets, products, certificates and photos."""
 import enum
-import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +7,7 @@ from sqlalchemy import event
 
 from ..extensions import db
 from ..i18n import current_locale
-from ..text import fold
+from ..text import fold, random_code
 from ..timeutil import add_months, local_today, utcnow
 from . import listing_rule
 from .statuses import ProductStatus, ReviewStatus
@@ -70,8 +69,7 @@ REVIEW_LABELS = {
     ReviewStatus.REVOKED: _l("Đã thu hồi"),
 }
 
-# The public code of a certificate: no 0/O, 1/I/L, so it can be read off a label and typed back.
-CERTIFICATE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# The public code of a certificate, in ``text.CODE_ALPHABET`` so it can be read off a label and typed back.
 CERTIFICATE_CODE_LENGTH = 10  # 31^10 ≈ 8·10^14 codes: not guessable, not enumerable
 
 
@@ -81,7 +79,7 @@ def fold_decision_number(number: str | None) -> str:
 
 
 def new_certificate_code() -> str:
-    return "".join(secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+    return random_code(CERTIFICATE_CODE_LENGTH)
 
 
 class PlaceType(enum.StrEnum):

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..catalog.models import (
-    CERTIFICATE_CODE_ALPHABET, CERTIFICATE_CODE_LENGTH, Certificate, Producer, Product,
-    ReviewStatus, fold_decision_number,
+    CERTIFICATE_CODE_LENGTH, Certificate, Producer, Product, ReviewStatus, fold_decision_number,
 )
 from ..extensions import db
+from ..text import CODE_ALPHABET
 from ..timeutil import local_date_of, local_today
 
 PUBLIC_STATUSES = (ReviewStatus.VERIFIED, ReviewStatus.REVOKED)
@@ -52,7 +52,7 @@ def verdict_of(certificate: Certificate | None, today: date | None = None) -> Ve
 def normalize_code(text: str | None) -> str | None:
     """Return a typed or scanned code in its stored form, or None when it cannot be one."""
     code = "".join((text or "").split()).replace("-", "").upper()
-    if len(code) != CERTIFICATE_CODE_LENGTH or any(c not in CERTIFICATE_CODE_ALPHABET for c in code):
+    if len(code) != CERTIFICATE_CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
         return None
     return code
 

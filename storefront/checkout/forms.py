@@ -4,8 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..accounts.forms import email_field, phone_field, strip_text
-from ..orders.models import PAYMENT_METHOD_LABELS
+from ..accounts.forms import email_field, phone_field
+from ..form_fields import strip_text
+from ..orders.models import PAYMENT_METHOD_LABELS, PaymentMethod
 
 
 def _int_or_none(value):
@@ -13,6 +14,16 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# The method checked before the shopper chooses: paying at the counter needs no bank app, card or
+# deadline, and is always offered; then a transfer (no fee, no card); then a card.
+PRESELECT_ORDER = (PaymentMethod.AT_PICKUP, PaymentMethod.VIETQR, PaymentMethod.CARD)
+
+
+def preselected_method(methods) -> PaymentMethod:
+    """Return the payment method a checkout starts with, out of those offered."""
+    return min(methods, key=lambda m: PRESELECT_ORDER.index(m) if m in PRESELECT_ORDER else 99)
 
 
 class CheckoutForm(FlaskForm):
@@ -34,8 +45,8 @@ class CheckoutForm(FlaskForm):
         self.payment_method.choices = [(m.value, PAYMENT_METHOD_LABELS[m]) for m in methods]
         if self.outlet_id.data is None and not plan.split:
             self.outlet_id.data = plan.pickups[0].outlet.id
-        if not self.payment_method.data and len(methods) == 1:
-            self.payment_method.data = methods[0].value
+        if not self.payment_method.data and methods:
+            self.payment_method.data = preselected_method(methods).value
 
     def group_moves(self, plan, formdata) -> dict[int, int]:
         """Return ``{from outlet: to outlet}`` read from each group's ``group-<outlet id>`` select."""

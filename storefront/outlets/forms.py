@@ -1,9 +1,10 @@
 """Forms of the outlet dashboard."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, StringField, TextAreaField
+from wtforms import Form, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..form_fields import DayField, strip_text
 from ..orders import codes
 
 TAB_LABELS = {
@@ -14,20 +15,6 @@ TAB_LABELS = {
     "ended": _l("Đã huỷ / không đến nhận"),
     "unpaid": _l("Chờ thanh toán"),
 }
-
-
-def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class DayField(DateField):
-    """A ``YYYY-MM-DD`` date whose parse error speaks the user's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Ngày không hợp lệ, hãy nhập theo dạng năm-tháng-ngày.")) from error
 
 
 class PickupFilterForm(Form):
@@ -54,6 +41,9 @@ class PickupCodeField(StringField):
 
 class HandOverForm(FlaskForm):
     code = PickupCodeField()
+    # Pay at pickup: the "collected … in cash / by transfer" button pressed, and the amount it showed.
+    collected = HiddenField(filters=[strip_text])
+    amount = IntegerField(validators=[Optional()])
 
     def validate_code(self, field):
         if len(codes.normalize_code(field.data)) != codes.CODE_LENGTH:

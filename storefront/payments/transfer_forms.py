@@ -6,9 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..form_fields import strip_text
 
 
 class MoneyField(StringField):
@@ -28,7 +26,7 @@ class MoneyField(StringField):
 
 
 def _reference(label):
-    return StringField(label, filters=[_strip], validators=[
+    return StringField(label, filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập mã giao dịch của ngân hàng.")),
         Length(max=120, message=_l("Mã giao dịch quá dài (tối đa 120 ký tự)."))],
         render_kw={"autocomplete": "off"})
@@ -43,7 +41,7 @@ class CounterTransferForm(FlaskForm):
 
 
 class MatchTransferForm(FlaskForm):
-    order_number = StringField(_l("Mã đơn hàng"), filters=[_strip], validators=[
+    order_number = StringField(_l("Mã đơn hàng"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập mã đơn hàng, ví dụ OC-2026-000123.")),
         Length(max=20, message=_l("Mã đơn hàng quá dài."))], render_kw={"autocomplete": "off"})
 

@@ -1,25 +1,18 @@
 """Forms for outlet hours and closures (admin), delivery settings (producer), pickup days."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField, DateField, IntegerField, SelectMultipleField, StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_fields import MultiCheckboxField, NotBefore, strip_text
 from ..outlets.forms import PickupCodeField
 from . import schedule
 
 WEEKDAY_LABELS = (_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"),
                   _l("Thứ Bảy"), _l("Chủ Nhật"))
-
-
-def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class HoursField(StringField):
@@ -67,20 +60,12 @@ class OutletPickupForm(FlaskForm):
 
 class ClosureForm(FlaskForm):
     first_day = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Vui lòng chọn ngày bắt đầu."))])
-    last_day = DateField(_l("Đến hết ngày"), validators=[Optional()])
+    last_day = DateField(_l("Đến hết ngày"), validators=[
+        Optional(), NotBefore("first_day", _l("Ngày kết thúc không được trước ngày bắt đầu."))])
     reason = StringField(_l("Lý do"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập lý do nghỉ.")), Length(max=200)])
     reason_en = StringField(_l("Lý do (tiếng Anh)"), filters=[strip_text],
                             validators=[Length(max=200)])
-
-    def validate_last_day(self, field):
-        if field.data and self.first_day.data and field.data < self.first_day.data:
-            raise ValidationError(_l("Ngày kết thúc không được trước ngày bắt đầu."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DeliveryForm(FlaskForm):
@@ -95,11 +80,6 @@ class DeliveryForm(FlaskForm):
     def validate_weekdays(self, field):
         if not field.data:
             raise ValidationError(_l("Chọn ít nhất một ngày giao hàng trong tuần."))
-
-
-class ProductLeadForm(FlaskForm):
-    lead_days = IntegerField(_l("Số ngày riêng cho sản phẩm này"), validators=[
-        Optional(), NumberRange(min=0, max=60, message=_l("Số ngày từ 0 đến 60."))])
 
 
 class PartialHandOverForm(FlaskForm):

@@ -4,15 +4,16 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
 from ..catalog.certification import (
     CertificateInvalid, check_decision_date, check_issuing_level, check_score,
 )
+from ..form_fields import DayField, MultiCheckboxField, strip_text
+from .prices import PriceFormatError, parse_price
 from .services import ProductDetails
 
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -38,6 +39,19 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.format_message)
 
 
+class PriceField(WholeNumberField):
+    """A price in whole đồng as people type it: ``450000``, ``450.000``, ``450,000``, ``450k``, ``1,2tr``."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if raw:
+            try:
+                self.data = parse_price(raw)
+            except PriceFormatError:
+                raise ValueError(self.format_message) from None
+
+
 class Between:
     """Check a number lies in [low, high]; a missing or malformed number is reported elsewhere."""
 
@@ -49,33 +63,14 @@ class Between:
             raise ValidationError(self.message)
 
 
-class CalendarDateField(DateField):
-    """A date whose blank value is simply missing (reported by ``InputRequired``), not malformed."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and not "".join(valuelist).strip():
-            self.data = None
-            return
-        super().process_formdata(valuelist)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _optional_text(label, max_length: int, area: bool = False):
     field_class = TextAreaField if area else StringField
-    return field_class(label, filters=[_strip], validators=[Optional(), Length(
+    return field_class(label, filters=[strip_text], validators=[Optional(), Length(
         max=max_length, message=_l("Tối đa %(max)d ký tự.", max=max_length))])
 
 
 def _required_text(label, max_length: int, message):
-    return StringField(label, filters=[_strip], validators=[DataRequired(message=message), Length(
+    return StringField(label, filters=[strip_text], validators=[DataRequired(message=message), Length(
         max=max_length, message=_l("Tối đa %(max)d ký tự.", max=max_length))])
 
 
@@ -88,12 +83,12 @@ class ProductForm(FlaskForm):
                         invalid_choice_message=_l("Hãy chọn một nhóm sản phẩm trong danh sách."))
     unit_vi = _required_text(_l("Đơn vị bán (ví dụ: hộp 500 g)"), 60, _l("Hãy nhập đơn vị bán."))
     unit_en = _optional_text(_l("Đơn vị bán (tiếng Anh)"), 60)
-    price = WholeNumberField(
+    price = PriceField(
         _l("Giá (đồng)"),
         validators=[InputRequired(message=_l("Hãy nhập giá.")),
                     Between(1, 1_000_000_000, _l("Giá phải từ 1 đến 1.000.000.000 đồng."))],
-        format_message=_l("Nhập giá bằng số đồng nguyên, chỉ gồm chữ số, không có dấu chấm hay phẩy "
-                          "(ví dụ: 150000)."),
+        format_message=_l("Không đọc được giá này. Nhập số đồng, ví dụ 450000, 450.000, 450k "
+                          "hoặc 1,2 triệu."),
     )
     stock = WholeNumberField(
         _l("Số lượng trong kho"),
@@ -155,7 +150,7 @@ class CertificateForm(FlaskForm):
                                 invalid_choice_message=_l("Hãy chọn cấp công nhận trong danh sách."))
     issuing_body = _optional_text(_l("Cơ quan ra quyết định (ví dụ: UBND TP Hà Nội)"), 200)
     decision_number = _required_text(_l("Số quyết định"), 60, _l("Hãy nhập số quyết định."))
-    decision_date = CalendarDateField(
+    decision_date = DayField(
         _l("Ngày quyết định"), validators=[InputRequired(message=_l("Hãy nhập ngày quyết định."))],
         invalid_value_message=_l("Ngày không hợp lệ."))
     scan = FileField(_l("Bản chụp giấy chứng nhận (ảnh JPEG, PNG, WebP hoặc PDF, tối đa 10 MB)"),

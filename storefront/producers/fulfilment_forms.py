@@ -3,9 +3,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
-from ..outlets.forms import DayField
+from ..form_fields import DayField, NotBefore
 from ..timeutil import local_today
 
 
@@ -13,11 +13,7 @@ class DateRangeForm(Form):
     """A period of Hanoi days; either end may be left empty for its default."""
 
     first = DayField(_l("Từ ngày"), validators=[Optional()])
-    last = DayField(_l("Đến ngày"), validators=[Optional()])
-
-    def validate_last(self, field):
-        if field.data and self.first.data and field.data < self.first.data:
-            raise ValidationError(_l("Ngày kết thúc phải sau ngày bắt đầu."))
+    last = DayField(_l("Đến ngày"), validators=[Optional(), NotBefore("first")])
 
     def period(self, default_first: date) -> tuple[date, date]:
         """Return the chosen period, falling back to ``default_first`` … today."""

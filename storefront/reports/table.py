@@ -10,10 +10,6 @@ class Table:
     columns: list[tuple[str, str]]  # (key, kind): kind says how a cell is shown and written
     rows: list = field(default_factory=list)
 
-    def as_dicts(self) -> list[dict]:
-        keys = [key for key, _ in self.columns]
-        return [dict(zip(keys, row)) for row in self.rows]
-
     def total(self, key: str):
         index = [k for k, _ in self.columns].index(key)
         return sum(row[index] or 0 for row in self.rows)
