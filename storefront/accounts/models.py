@@ -5,6 +5,7 @@ import secrets
 from flask_login import UserMixin
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..timeutil import utcnow
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -40,9 +41,7 @@ class User(UserMixin, db.Model):
     outlet = db.relationship("Outlet", back_populates="staff")
 
     __table_args__ = (
-        db.CheckConstraint(
-            "role in ('shopper', 'producer', 'outlet_staff', 'admin')", name="role_known"
-        ),
+        one_of("role", Role, name="role_known"),
         db.CheckConstraint(
             "(role = 'producer') = (producer_id IS NOT NULL)", name="producer_has_producer"
         ),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..i18n import current_locale
 from ..text import fold, random_code
 from ..timeutil import add_months, local_today, utcnow
@@ -203,8 +204,10 @@ class Producer(db.Model):
     users = db.relationship("User", back_populates="producer")
 
     __table_args__ = (
-        db.CheckConstraint("kind in ('cooperative', 'enterprise', 'household')", name="kind_known"),
-        db.CheckConstraint("status in ('pending', 'verified', 'rejected')", name="status_known"),
+        one_of("kind", ProducerKind, name="kind_known"),
+        # a producer is never revoked: that is a certificate's end
+        one_of("status", (ReviewStatus.PENDING, ReviewStatus.VERIFIED, ReviewStatus.REJECTED),
+               name="status_known"),
     )
 
     @property
@@ -248,11 +251,7 @@ class Outlet(db.Model):
     products = db.relationship("Product", secondary=product_outlets, back_populates="outlets")
 
     __table_args__ = (
-        db.CheckConstraint(
-            "place_type in ('craft_village', 'tourist_area', 'supermarket', 'market', "
-            "'transport_hub', 'other')",
-            name="place_type_known",
-        ),
+        one_of("place_type", PlaceType, name="place_type_known"),
     )
 
     @property
@@ -312,11 +311,8 @@ class Product(db.Model):
         db.Index("ix_product_price", "price", "id"),  # sort by price and stop after one page
         db.CheckConstraint("price >= 0", name="price_not_negative"),
         db.CheckConstraint("stock >= 0", name="stock_not_negative"),
-        db.CheckConstraint("status in ('draft', 'published', 'archived')", name="status_known"),
-        db.CheckConstraint(
-            "\"group\" in ('food', 'beverages', 'herbal', 'handicrafts', 'ornamental', 'tourism')",
-            name="group_known",
-        ),
+        one_of("status", ProductStatus, name="status_known"),
+        one_of('"group"', ProductGroup, name="group_known"),
     )
 
     @property
@@ -372,11 +368,8 @@ class Certificate(db.Model):
         db.Index("ix_certificate_listing", "product_id", "status", "expires_on"),
         db.CheckConstraint("stars between 3 and 5", name="stars_certified"),
         db.CheckConstraint("score between 50 and 100", name="score_range"),
-        db.CheckConstraint("status in ('pending', 'verified', 'rejected', 'revoked')",
-                           name="status_known"),
-        db.CheckConstraint(
-            "issuing_level in ('district', 'province', 'central')", name="issuing_level_known"
-        ),
+        one_of("status", ReviewStatus, name="status_known"),
+        one_of("issuing_level", IssuingLevel, name="issuing_level_known"),
     )
 
     @db.validates("decision_number")

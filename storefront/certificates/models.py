@@ -2,6 +2,7 @@
 import enum
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..timeutil import utcnow
 
 
@@ -22,5 +23,5 @@ class CertificateReminder(db.Model):
     __table_args__ = (
         # The guarantee "each once", even when two workers run the job at the same moment.
         db.UniqueConstraint("certificate_id", "kind", name="uq_certificate_reminder_once"),
-        db.CheckConstraint("kind in ('days_90', 'days_30', 'days_7', 'expired')", name="kind_known"),
+        one_of("kind", ReminderKind, name="kind_known"),
     )

@@ -4,6 +4,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..timeutil import utcnow
 
 
@@ -104,7 +105,7 @@ class Order(db.Model):
 
     __table_args__ = (
         db.CheckConstraint("total >= 0", name="total_not_negative"),
-        db.CheckConstraint("payment_method in ('vietqr', 'card', 'at_pickup')", name="payment_method_known"),
+        one_of("payment_method", PaymentMethod, name="payment_method_known"),
     )
 
     @property
@@ -141,10 +142,7 @@ class Pickup(db.Model):
     )
 
     __table_args__ = (
-        db.CheckConstraint(
-            "status in ('awaiting_payment', 'confirmed', 'ready', 'collected', 'cancelled', 'no_show')",
-            name="status_known",
-        ),
+        one_of("status", PickupStatus, name="status_known"),
     )
 
 

@@ -5,6 +5,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..timeutil import utcnow
 
 
@@ -69,7 +70,7 @@ class BankTransfer(db.Model):
 
     __table_args__ = (
         db.CheckConstraint("amount >= 0", name="transfer_amount_not_negative"),
-        db.CheckConstraint("source in ('webhook', 'counter')", name="transfer_source_known"),
+        one_of("source", TransferSource, name="transfer_source_known"),
     )
 
 
