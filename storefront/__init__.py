@@ -115,8 +115,6 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .language import bp as language_bp
     from .media import bp as media_bp
-    from .orders import hooks as order_hooks
-    from .payments import bank
     from .pickup.views import register as register_pickup
     from .scans import bp as scans_bp
 
@@ -126,8 +124,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(area.bp)
     for blueprint in (health_bp, language_bp, media_bp, scans_bp):
         app.register_blueprint(blueprint)
-    register_pickup(app)  # template helpers; what orders and the catalogue ask of the pickup calendar
-    order_hooks.wire(transfer_available=bank.transfer_available)  # placement refuses VietQR without it
+    register_pickup(app)  # the pickup calendar's template helpers
+    from . import wiring
+
+    wiring.connect()  # every event receiver and start-up hook, in one place
 
 
 # Every module that adds routes to a web area, by area.

@@ -4,7 +4,7 @@ The import graph is read from the sources of ``storefront/``: every ``import`` s
 including one inside a function, since an import moved into a function to dodge a cycle is
 still a cycle. The composition roots, which wire every package together and are imported by
 none of them for what they wire, are left out: the application factory, the ``flask``
-commands and the worker (the periodic schedule). Nothing else imports them.
+commands, the worker (the periodic schedule) and the start-up wiring. Nothing else imports them.
 """
 import ast
 from collections import defaultdict
@@ -13,7 +13,7 @@ from pathlib import Path
 import storefront
 
 ROOT = Path(storefront.__file__).resolve().parent
-COMPOSITION_ROOTS = {"storefront", "storefront.cli", "storefront.worker"}
+COMPOSITION_ROOTS = {"storefront", "storefront.cli", "storefront.worker", "storefront.wiring"}
 
 
 def _module_name(path: Path) -> str:

@@ -18,7 +18,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Fields other packages add to one product's JSON, ``(product, found) -> None``: the pickup
 # calendar, which builds on the catalogue, adds each outlet's earliest ready day
-# (``pickup.views.register``), so the catalogue does not import it.
+# (``storefront/wiring.py``), so the catalogue does not import it.
 _product_fields = []
 
 

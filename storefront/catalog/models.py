@@ -21,7 +21,7 @@ def _no_week(outlet) -> str:
 
 
 # The week's opening hours as text come from the pickup calendar, which builds on the catalogue
-# (so the catalogue does not import it): ``pickup.views.register`` hands them in at start-up.
+# (so the catalogue does not import it): ``storefront/wiring.py`` hands them in at start-up.
 _week_text = _no_week
 
 

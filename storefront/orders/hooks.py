@@ -1,8 +1,8 @@
 """What orders asks of the packages built on it, handed in when the app starts.
 
 The pickup calendar (``pickup``) and the shop's bank account (``payments``) use orders, so orders
-cannot import them (``tests/test_architecture.py``): ``pickup.views.register`` and ``create_app``
-hand their answers in here through ``wire``.
+cannot import them (``tests/test_architecture.py``): ``storefront/wiring.py`` hands their answers
+in here through ``wire`` when the app starts.
 """
 from collections.abc import Callable
 from datetime import date

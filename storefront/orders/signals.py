@@ -2,7 +2,8 @@
 
 Payments depends on orders, never the other way round; yet ending a paid pickup must record
 the money owed back in the same transaction. So orders sends a signal there and
-``payments/refunds.py`` receives it: what a receiver writes commits or rolls back with the
+``payments/refunds.py`` receives it (every receiver is connected in ``storefront/wiring.py``):
+what a receiver writes commits or rolls back with the
 order's change.
 """
 from blinker import Namespace

@@ -1,8 +1,9 @@
 """Refunds: decided inside a transaction, sent to Stripe by a worker after it commits.
 
 The orders domain announces a pickup that ended, or an order whose payment deadline passed
-(``orders/signals.py``); the receivers here record what is owed back in that same transaction:
-a Stripe refund for a card, money an admin sends back for a bank transfer (``bank.py``).
+(``orders/signals.py``); the receivers here, connected in ``storefront/wiring.py``, record what is
+owed back in that same transaction: a Stripe refund for a card, money an admin sends back for a
+bank transfer (``bank.py``).
 """
 import enum
 import logging
@@ -16,7 +17,6 @@ from ..extensions import db
 from ..notifications import services as notify
 from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus
-from ..orders.signals import payment_expired, pickup_ended
 from ..orders.transitions import Actor, record
 from ..queue import enqueue, task
 from ..timeutil import utcnow
@@ -55,8 +55,7 @@ def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
     record(order, "refund_planned", by, note=reason)
 
 
-@pickup_ended.connect
-def _give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
+def give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
     """Plan what a pickup that just ended gives back: by Stripe, or by bank transfer."""
     order = pickup.order
     if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
@@ -65,8 +64,7 @@ def _give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
         bank.owe_for_cancelled_pickup(pickup, reason)
 
 
-@payment_expired.connect
-def _give_back_for_expired_order(order, *, reason: str, **_ignored) -> None:
+def give_back_for_expired_order(order, *, reason: str, **_ignored) -> None:
     """Owe back a transfer that fell short of an order cancelled at its deadline."""
     if order.amount_received:
         bank.owe_for_expired(order, reason)

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..orders import services as orders
 from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
-from ..orders.signals import pickup_ended
 from ..orders.transitions import OPEN_PICKUP
 from ..queue import enqueue, task
 from ..timeutil import utcnow
@@ -158,8 +157,7 @@ def _reconcile_one(order_id: int, now) -> Outcome:
 
 # --- closing the Checkout page of a cancelled order -------------------------------------------
 
-@pickup_ended.connect
-def _close_checkout_of_cancelled(pickup, **_ignored) -> None:
+def close_checkout_of_cancelled(pickup, **_ignored) -> None:
     """Once every pickup of an unpaid card order has ended, close its Checkout page at Stripe."""
     order = pickup.order
     if order.payment_method != PaymentMethod.CARD or order.paid_at is not None \

@@ -26,11 +26,8 @@ bp = Blueprint("pickup", __name__)
 
 
 def register(app) -> None:
-    """Register the pickup blueprints, the helpers templates use, and what orders and the
-    catalogue ask of the pickup calendar (they are below pickup, so they do not import it)."""
-    catalog_models.describe_weeks_with(display.week_summary)
-    catalog_api.add_product_fields(api.add_ready_days)
-    order_hooks.wire(pickup_days=calendars.day_choices, window_passed=calendars.window_passed)
+    """Register the pickup blueprints and the helpers templates use (what orders and the
+    catalogue ask of the pickup calendar is handed in by ``storefront/wiring.py``)."""
     for blueprint in (bp, api_bp, admin_bp, producer_bp):
         app.register_blueprint(blueprint)
     env = app.jinja_env

@@ -1,0 +1,32 @@
+"""What the lower packages are told at start-up about the packages above them, all in one place.
+
+A composition root (only ``create_app`` imports it). Orders announces events that payments acts
+on in the same transaction (``orders/signals.py``); the receivers are connected here, not where
+they are written, so they are connected whenever an app exists and never by the accident of an
+import. What orders and the catalogue ask of the pickup calendar and the shop's bank account
+above them is handed in here too (``orders/hooks.py``, ``catalog.models.describe_weeks_with``,
+``catalog.api_views.add_product_fields``). ``tests/test_wiring.py`` checks every receiver is
+connected after ``create_app``.
+"""
+from .catalog import api_views as catalog_api, models as catalog_models
+from .orders import hooks as order_hooks
+from .orders.signals import payment_expired, pickup_ended
+from .payments import bank, refunds, services as payments
+from .pickup import api_views as pickup_api, calendars, display
+
+# (signal, receiver): every receiver of every event the domains send.
+RECEIVERS = (
+    (pickup_ended, refunds.give_back_for_ended_pickup),  # a Stripe refund, or money owed back
+    (pickup_ended, payments.close_checkout_of_cancelled),  # the unpaid Checkout page at Stripe
+    (payment_expired, refunds.give_back_for_expired_order),  # a transfer that fell short
+)
+
+
+def connect() -> None:
+    """Connect every receiver and hand in every hook (connecting twice changes nothing)."""
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver)
+    order_hooks.wire(pickup_days=calendars.day_choices, window_passed=calendars.window_passed,
+                     transfer_available=bank.transfer_available)
+    catalog_models.describe_weeks_with(display.week_summary)
+    catalog_api.add_product_fields(pickup_api.add_ready_days)
