@@ -11,7 +11,7 @@ connected after ``create_app``.
 from .catalog import api_views as catalog_api, models as catalog_models
 from .orders import hooks as order_hooks
 from .orders.signals import payment_expired, pickup_ended
-from .payments import bank, refunds, services as payments
+from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
 
 # (signal, receiver): every receiver of every event the domains send.
@@ -27,6 +27,6 @@ def connect() -> None:
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)
     order_hooks.wire(pickup_days=calendars.day_choices, window_passed=calendars.window_passed,
-                     transfer_available=bank.transfer_available)
+                     transfer_available=bank_account.transfer_available)
     catalog_models.describe_weeks_with(display.week_summary)
     catalog_api.add_product_fields(pickup_api.add_ready_days)

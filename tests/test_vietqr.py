@@ -4,7 +4,7 @@ import binascii
 import pytest
 
 from storefront.payments import vietqr
-from storefront.payments.banks import BANKS, bank_for
+from storefront.payments.bank_directory import BANKS, bank_for
 from storefront.payments.vietqr import Transfer, VietQRError, crc16, decode, encode
 
 # NAPAS's published example: VietinBank 970415, account 0011001932418, 120,000 đ,

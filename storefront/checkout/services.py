@@ -20,7 +20,7 @@ from ..orders.links import order_url
 from ..orders.models import Order, PaymentMethod
 from ..orders.services import expire_payment
 from ..orders import routing
-from ..payments import bank, gateway
+from ..payments import bank_account, gateway
 
 
 class CheckoutError(Exception):
@@ -162,7 +162,7 @@ def payment_methods(order_total: int) -> list[PaymentMethod]:
     methods = [PaymentMethod.AT_PICKUP]
     if placement.card_available(order_total):
         methods.insert(0, PaymentMethod.CARD)
-    if bank.transfer_available():
+    if bank_account.transfer_available():
         methods.insert(0, PaymentMethod.VIETQR)
     return methods
 

@@ -10,7 +10,7 @@ from ..text import CODE_ALPHABET
 from .models import Order
 
 CODE_LENGTH = 8  # a pickup code, shown as ``ABCD-EFGH``
-# Payment codes shoppers write in a bank transfer: ``OCOP`` and 8 digits (``payments.bank`` reads them).
+# Payment codes shoppers write in a bank transfer: ``OCOP`` and 8 digits (``payments.bank_account`` reads them).
 CODE_PREFIX = "OCOP"
 CODE_DIGITS = 8
 

@@ -16,7 +16,7 @@ def _not_wired(*_args, **_kwargs):
 pickup_days: Callable[..., list[date]] = _not_wired
 # (pickup, today, days) -> whether a ready pickup's window ended before today (``pickup.calendars``).
 window_passed: Callable[..., bool] = _not_wired
-# () -> whether bank transfer by VietQR is offered (``payments.bank``).
+# () -> whether bank transfer by VietQR is offered (``payments.bank_account``).
 transfer_available: Callable[[], bool] = _not_wired
 
 

@@ -3,7 +3,7 @@
 The orders domain announces a pickup that ended, or an order whose payment deadline passed
 (``orders/signals.py``); the receivers here, connected in ``storefront/wiring.py``, record what is
 owed back in that same transaction: a Stripe refund for a card, money an admin sends back for a
-bank transfer (``bank.py``).
+bank transfer (``bank_account.py``).
 """
 import enum
 import logging
@@ -20,7 +20,7 @@ from ..orders.models import Order, PaymentMethod, PaymentStatus
 from ..orders.transitions import Actor, record
 from ..queue import enqueue, task
 from ..timeutil import utcnow
-from . import bank, gateway
+from . import bank_account, gateway
 from .gateway import PaymentError, PaymentRefused
 from .models import Refund, RefundStatus
 
@@ -61,13 +61,13 @@ def give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
     if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
         plan_refund(order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
     elif order.amount_received:  # paid (in part) by bank transfer: an admin sends it back
-        bank.owe_for_cancelled_pickup(pickup, reason)
+        bank_account.owe_for_cancelled_pickup(pickup, reason)
 
 
 def give_back_for_expired_order(order, *, reason: str, **_ignored) -> None:
     """Owe back a transfer that fell short of an order cancelled at its deadline."""
     if order.amount_received:
-        bank.owe_for_expired(order, reason)
+        bank_account.owe_for_expired(order, reason)
 
 
 # --- sending ----------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
 from ..orders.transitions import OPEN_PICKUP, actor_label, record
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
-from . import bank, vietqr
-from .bank import Account, codes_in, owe_refund, shop_account
+from . import bank_account, vietqr
+from .bank_account import Account, codes_in, owe_refund, shop_account
 from .transfer_models import (
     BankTransfer, RefundOwedStatus, TransferOutcome, TransferRefund, TransferSource, TransferStatus,
 )
@@ -254,7 +254,7 @@ def refund_transfer(transfer_id: int, reference: str, by: User) -> TransferRefun
                                 key=f"transfer-{transfer.id}", status=RefundOwedStatus.OWED)
         db.session.add(refund)
         db.session.flush()
-        bank.mark_refunded(refund, reference, actor_label(by), now)
+        bank_account.mark_refunded(refund, reference, actor_label(by), now)
         transfer.status = TransferStatus.REFUNDED
         _resolved(transfer, by, reference)
         return refund
@@ -270,7 +270,7 @@ def settle_refund(refund_id: int, reference: str, by: User) -> TransferRefund:
             raise TransferError(_("Khoản hoàn tiền này đã được ghi nhận."))
         if refund.order_id is not None:
             lock_order(refund.order_id)
-        bank.mark_refunded(refund, reference, actor_label(by), utcnow())
+        bank_account.mark_refunded(refund, reference, actor_label(by), utcnow())
         return refund
 
 

@@ -18,7 +18,7 @@ from ..orders.models import (
     LineStatus, OrderLine, PaymentMethod, PaymentStatus, Pickup, PickupStatus,
 )
 from ..orders.transitions import Actor, InvalidTransition, OrderError, move_line, move_pickup, record
-from ..payments import bank
+from ..payments import bank_account
 from ..payments.refunds import plan_refund
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
@@ -130,7 +130,7 @@ def _refund_missing(pickup: Pickup, amount: int, reason: str) -> None:
             PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING):
         plan_refund(order, amount, reason, key=f"pickup-{pickup.id}-partial", pickup=pickup)
     elif getattr(order, "amount_received", 0):
-        refund = bank.owe_refund(order, min(amount, bank.held_for(order)), reason,
+        refund = bank_account.owe_refund(order, min(amount, bank_account.held_for(order)), reason,
                                  key=f"transfer-pickup-{pickup.id}-partial", pickup=pickup)
         if refund is not None and order.payment_status == PaymentStatus.PAID:
             order.payment_status = PaymentStatus.REFUND_PENDING

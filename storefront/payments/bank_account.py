@@ -13,7 +13,7 @@ from ..extensions import db
 from ..notifications import services as notify
 from ..orders.codes import CODE_DIGITS, CODE_PREFIX
 from ..orders.models import PaymentStatus, PickupStatus
-from .banks import Bank, bank_for
+from .bank_directory import Bank, bank_for
 from .transfer_models import BankTransfer, RefundOwedStatus, TransferRefund, TransferStatus
 
 CODE_PATTERN = re.compile(rf"{CODE_PREFIX}\d{{{CODE_DIGITS}}}")
