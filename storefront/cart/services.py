@@ -27,8 +27,11 @@ class CartError(Exception):
     """A cart action that cannot be done; the message is for the shopper."""
 
 
-class ProductUnavailable(CartError):
-    """The product does not exist or is not listed."""
+class NotForSale(CartError):
+    """The product does not exist or is not listed (or, for a line, is not in the cart).
+
+    Not ``orders.placement.NotForSale``, which refuses an order at placement.
+    """
 
 
 class SoldOut(CartError):
@@ -232,7 +235,7 @@ def _parse_quantity(raw) -> int:
 def _orderable(product_id) -> Product:
     """Return a listed product with stock.
 
-    :raises ProductUnavailable: unknown or not listed.
+    :raises NotForSale: unknown or not listed.
     :raises SoldOut: no stock left.
     """
     try:
@@ -240,7 +243,7 @@ def _orderable(product_id) -> Product:
     except (TypeError, ValueError):
         product = None
     if product is None or not product.is_listed():
-        raise ProductUnavailable(_("Sản phẩm này hiện không được bán."))
+        raise NotForSale(_("Sản phẩm này hiện không được bán."))
     if stock.is_sold_out(product):
         raise SoldOut(_("Sản phẩm “%(name)s” đã hết hàng.", name=product.name))
     return product
@@ -249,7 +252,7 @@ def _orderable(product_id) -> Product:
 def add(cart, product_id, quantity) -> Changed:
     """Add units of a listed product, clamped to what is left (at most 99 a line).
 
-    :raises InvalidQuantity, ProductUnavailable, SoldOut, CartFull: nothing is added then.
+    :raises InvalidQuantity, NotForSale, SoldOut, CartFull: nothing is added then.
     """
     wanted = _parse_quantity(quantity)
     product = _orderable(product_id)
@@ -267,7 +270,7 @@ def add(cart, product_id, quantity) -> Changed:
 def update(cart, product_id, quantity) -> Changed:
     """Set a line's quantity, clamped to what is left; the price seen is kept.
 
-    :raises InvalidQuantity, ProductUnavailable, SoldOut: nothing changes then.
+    :raises InvalidQuantity, NotForSale, SoldOut: nothing changes then.
     """
     wanted = _parse_quantity(quantity)
     entries = cart.entries()
@@ -292,13 +295,13 @@ def remove(cart, product_id) -> None:
 def accept_price(cart, product_id) -> Changed:
     """Accept a line's current price, so it stops being flagged.
 
-    :raises ProductUnavailable: not in the cart, unknown or no longer listed.
+    :raises NotForSale: not in the cart, unknown or no longer listed.
     """
     entries = cart.entries()
     pid = _known_line(entries, product_id)
     product = db.session.get(Product, pid)
     if product is None or not product.is_listed():
-        raise ProductUnavailable(_("Sản phẩm này hiện không được bán."))
+        raise NotForSale(_("Sản phẩm này hiện không được bán."))
     with transaction():
         cart.put(pid, entries[pid][0], product.price)
     return Changed(product, entries[pid][0])
@@ -310,7 +313,7 @@ def _known_line(entries: dict, product_id) -> int:
     except (TypeError, ValueError):
         pid = None
     if pid not in entries:
-        raise ProductUnavailable(_("Sản phẩm này không có trong giỏ hàng."))
+        raise NotForSale(_("Sản phẩm này không có trong giỏ hàng."))
     return pid
 
 
