@@ -17,7 +17,7 @@ from ..catalog import stock
 from ..catalog.models import Outlet, Product
 from ..catalog.stock import OutOfStock
 from . import routing
-from ..unit_of_work import transaction
+from ..unit_of_work import TransactionConflict, retrying
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify
@@ -28,7 +28,7 @@ from .transitions import record
 
 __all__ = ["place_order", "Contact", "PlacedOrder", "PlacementError", "EmptyCart",
            "ProductUnavailable", "PriceChanged", "PickupNotPossible", "PickupDayUnavailable",
-           "PaymentMethodUnavailable",
+           "PaymentMethodUnavailable", "CheckoutBusy",
            "AlreadyPlaced", "OutOfStock", "card_available"]
 
 
@@ -58,6 +58,10 @@ class PickupDayUnavailable(PlacementError):
 
 class PaymentMethodUnavailable(PlacementError):
     """Card payment is not offered for this order."""
+
+
+class CheckoutBusy(PlacementError):
+    """The database kept refusing the placement in favour of others placed at the same moment."""
 
 
 class AlreadyPlaced(PlacementError):
@@ -106,18 +110,24 @@ def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, pay
     double submit can find its order's token again); a fresh one is made otherwise.
     ``pickup_days`` maps an outlet id to the day chosen there; without one, the earliest ready day.
 
+    The placement runs again from the start when PostgreSQL aborts it as a deadlock or
+    serialization failure (``unit_of_work.retrying``).
+
     :raises AlreadyPlaced: an order with this ``checkout_token`` exists.
-    :raises EmptyCart, ProductUnavailable, PriceChanged, PickupNotPossible,
-        PaymentMethodUnavailable, OutOfStock: nothing is written then.
+    :raises EmptyCart, ProductUnavailable, PriceChanged, PickupNotPossible, PickupDayUnavailable,
+        PaymentMethodUnavailable, OutOfStock, CheckoutBusy: nothing is written then.
     """
     existing = order_for_checkout_token(checkout_token)
     if existing is not None:
         raise AlreadyPlaced(existing)
+    wanted, assignment = _wanted(cart_lines), _clean(assignment)
+    access_token = access_token or codes.new_access_token()
     try:
-        with transaction():
-            return _place(_wanted(cart_lines), contact, _clean(assignment), payment_method,
-                          checkout_token, user, locale, access_token or codes.new_access_token(),
-                          pickup_days or {})
+        return retrying(lambda: _place(wanted, contact, assignment, payment_method, checkout_token,
+                                       user, locale, access_token, pickup_days or {}))
+    except TransactionConflict as error:
+        raise CheckoutBusy(_("Rất nhiều người đang đặt hàng cùng lúc nên đơn của bạn chưa được "
+                             "đặt. Vui lòng đặt lại sau giây lát.")) from error
     except IntegrityError:
         # Two submits of one checkout raced: the other one's order holds the unique token.
         existing = order_for_checkout_token(checkout_token)
@@ -149,7 +159,8 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
            access_token, pickup_days) -> PlacedOrder:
     products = _lock_products(sorted(wanted))
     _check_products(products, wanted)
-    outlets = _check_assignment(assignment, products)
+    _check_assignment(assignment, products)
+    outlets = _lock_outlets(sorted({assignment[p.id] for p in products}))
     method = _payment_method(payment_method, sum(p.price * wanted[p.id][0] for p in products))
     now = utcnow()
     order = _new_order(products, wanted, contact, method, checkout_token, user, locale,
@@ -172,11 +183,14 @@ def _lock_products(product_ids: list[int]) -> list[Product]:
     """Load the products, locking their rows by id.
 
     Locked in product-id order so that concurrent placements can't deadlock: every placement
-    takes its locks in the same order. (SQLite has no row locks: there the guarded UPDATE in
-    ``stock.reserve`` and SQLite's single writer keep stock right.)
+    takes its locks in the same order. FOR NO KEY UPDATE (``key_share``) is enough to make two
+    placements of one product take turns, and leaves alone the key-share locks that rows
+    referring to the product (cart lines, order lines) take, which FOR UPDATE would wait for.
+    (SQLite has no row locks: there the guarded UPDATE in ``stock.reserve`` and SQLite's single
+    writer keep stock right.)
     """
     query = (select(Product).where(Product.id.in_(product_ids)).order_by(Product.id)
-             .with_for_update(of=Product)
+             .with_for_update(of=Product, key_share=True)
              .options(selectinload(Product.producer), selectinload(Product.certificates),
                       selectinload(Product.outlets))
              .execution_options(populate_existing=True))
@@ -200,8 +214,11 @@ def _check_products(products: list[Product], wanted) -> None:
                                  old=format_vnd(seen), new=format_vnd(product.price)))
 
 
-def _check_assignment(assignment: dict[int, int], products: list[Product]) -> dict[int, Outlet]:
-    """Return the chosen outlets by id, after checking each still carries its items."""
+def _check_assignment(assignment: dict[int, int], products: list[Product]) -> None:
+    """Check that each chosen outlet still carries its items.
+
+    :raises PickupNotPossible: one does not.
+    """
     carriers = {p.id: {o.id for o in p.outlets if o.active} for p in products}
     try:
         routing.check(assignment, carriers)
@@ -209,7 +226,23 @@ def _check_assignment(assignment: dict[int, int], products: list[Product]) -> di
         names = ", ".join(p.name for p in products if p.id in error.product_ids)
         raise PickupNotPossible(_("Không thể nhận “%(names)s” tại điểm bán đã chọn. "
                                   "Vui lòng chọn lại điểm nhận hàng.", names=names)) from None
-    return {o.id: o for p in products for o in p.outlets if o.id in assignment.values()}
+
+
+def _lock_outlets(outlet_ids: list[int]) -> dict[int, Outlet]:
+    """Load the pickup outlets by id, locking their rows, before any pickup row is written.
+
+    An outlet's row guards its pickups-per-day limit: two placements at one outlet take turns
+    counting its bookings, so both cannot take a day's last place. The rows are locked in id
+    order, after the products (also in id order), so every placement takes its locks in one
+    order and none can wait for another in a circle; and before the new pickups are written,
+    whose foreign keys take a key-share lock on their outlet. FOR NO KEY UPDATE (``key_share``)
+    is the weakest lock that makes placements take turns; unlike FOR UPDATE it does not wait for
+    those key-share locks, which is how two placements used to deadlock at one outlet. (SQLite
+    has no row locks: its single writer makes placements take turns.)
+    """
+    query = (select(Outlet).where(Outlet.id.in_(outlet_ids)).order_by(Outlet.id)
+             .with_for_update(key_share=True).execution_options(populate_existing=True))
+    return {outlet.id: outlet for outlet in db.session.scalars(query)}
 
 
 def _payment_method(raw: str, total: int) -> PaymentMethod:
@@ -273,14 +306,11 @@ def _stars_of(product) -> int | None:
 def _set_pickup_days(order: Order, chosen: Mapping, now) -> None:
     """Give each pickup the day chosen for its outlet, or its earliest ready day.
 
-    The outlets are locked (in id order, after the products) so two placements cannot both
-    take the last place of a day with a pickup limit.
+    The outlets were locked by ``_lock_outlets``, so the bookings counted here stay true until
+    the commit.
 
     :raises PickupDayUnavailable: a chosen day is not (or no longer) offered.
     """
-    outlet_ids = sorted(p.outlet.id for p in order.pickups)
-    db.session.execute(select(Outlet.id).where(Outlet.id.in_(outlet_ids)).order_by(Outlet.id)
-                       .with_for_update())
     for pickup in order.pickups:
         choices = hooks.pickup_days(pickup.outlet, [l.product for l in pickup.lines], now)
         wanted = as_day(chosen.get(pickup.outlet.id, chosen.get(str(pickup.outlet.id))))
