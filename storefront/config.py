@@ -63,6 +63,8 @@ class Config:
     # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": REDIS_TIMEOUT,
+                                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
     # Said explicitly: Flask-Limiter keeps one extension object, and an app that leaves this unset
     # would inherit whatever the previous app in the process chose (a test that turned it off).
     RATELIMIT_ENABLED = True

@@ -52,7 +52,9 @@ def _redis() -> str:
     if not url:
         return "not configured"
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        config = current_app.config
+        client = redis.Redis.from_url(url, socket_connect_timeout=config["REDIS_CONNECT_TIMEOUT"],
+                                      socket_timeout=config["REDIS_TIMEOUT"])
         try:
             client.ping()
         finally:

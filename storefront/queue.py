@@ -16,6 +16,7 @@ work until the next periodic sweep, it never loses it. So every task is safe to 
 import functools
 import logging
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask, has_app_context
@@ -23,6 +24,7 @@ from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
 from .config import INSTANCE_DIR
+from .outages import warn_now_and_then
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,15 @@ huey = Huey("ocop", results=False, storage_class=_LazySqliteStorage,
             filename=str(INSTANCE_DIR / "tasks.db"))
 
 _bound: Flask | None = None
+# After a failed enqueue, leave the queue alone this long (the periodic sweep does the work).
+RETRY_SECONDS = 10
+_down_until = 0.0
 _bind_lock = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
     """Point the queue at the app's storage; run tasks in the caller when ``TASKS_IMMEDIATE``."""
+    global _down_until
     config = app.config
     huey.name = config["TASK_QUEUE_NAME"]
     if config.get("REDIS_URL"):
@@ -76,6 +82,7 @@ def init_app(app: Flask) -> None:
         huey.storage_kwargs = {"filename": config["TASK_QUEUE_PATH"]}
     huey._immediate = bool(config.get("TASKS_IMMEDIATE"))
     huey.storage = huey.create_storage()  # Huey's memory storage in immediate mode
+    _down_until = 0.0
 
 
 def bind(app: Flask) -> None:
@@ -109,25 +116,107 @@ def task(name: str | None = None, **options):
     return decorator
 
 
+# --- periodic jobs --------------------------------------------------------------------------------
+# A job's lock says until when its run may last (a wall-clock time), so a worker killed mid-run
+# (SIGKILL, or SIGTERM past its grace) holds it no longer than that; a worker that starts the
+# schedule clears them all. A run that outlasts its lock may overlap the next one: every job is
+# safe to run twice. Each run then notes when it finished, so /healthz sees a job that stopped.
+PERIODIC: dict[str, float] = {}  # job name -> seconds between runs (its schedule's interval)
+_LOCK = "periodic-lock.{}"
+_RAN = "periodic-ran.{}"
+_SCHEDULE_STARTED = "periodic-schedule-started"
+
+
+def periodic(schedule, every: float, **options):
+    """Declare a job the worker runs on ``schedule`` (a crontab that fires every ``every`` seconds).
+
+    Overlapping runs of one job are skipped, but never for longer than ``every`` seconds.
+    """
+
+    def decorator(func):
+        name = func.__name__
+        PERIODIC[name] = every
+
+        @functools.wraps(func)
+        def run():
+            if not _take_lock(name, every):
+                log.info("periodic job %s is still running elsewhere: skipped", name)
+                return None
+            try:
+                return func()
+            finally:
+                huey.delete(_LOCK.format(name))
+                huey.put(_RAN.format(name), time.time())
+
+        return huey.periodic_task(schedule, name=name, **options)(in_app_context(run))
+
+    return decorator
+
+
+def _take_lock(name: str, seconds: float) -> bool:
+    key, now = _LOCK.format(name), time.time()
+    if huey.put_if_empty(key, now + seconds):
+        return True
+    held_until = huey.get(key, peek=True)
+    if isinstance(held_until, float) and held_until > now:
+        return False
+    # Its holder died. Two workers may both see that and both run once: harmless (see above).
+    huey.delete(key)
+    return huey.put_if_empty(key, now + seconds)
+
+
+def start_schedule() -> list[str]:
+    """Clear the periodic jobs' locks (a worker killed mid-run left them) and note the start.
+
+    Return the names of the jobs whose lock was cleared.
+    """
+    cleared = [name for name in PERIODIC if huey.delete(_LOCK.format(name))]
+    huey.put(_SCHEDULE_STARTED, time.time())
+    return cleared
+
+
+def stale_jobs(now: float | None = None) -> list[str]:
+    """Return the periodic jobs that have not run within twice their interval.
+
+    Nothing is stale before any worker has run the schedule (a shop without workers, the tests).
+    """
+    started = huey.get(_SCHEDULE_STARTED, peek=True)
+    if started is None:
+        return []
+    now = time.time() if now is None else now
+    stale = []
+    for name, every in sorted(PERIODIC.items()):
+        ran = huey.get(_RAN.format(name), peek=True)
+        if now - max(ran or 0.0, started) > 2 * every:
+            stale.append(name)
+    return stale
+
+
 def enqueue(task_wrapper, *args, **kwargs) -> bool:
     """Enqueue a task; when the queue cannot take it, log it and return False.
 
     Callers only use this for work the database already remembers, so the periodic sweep does
     it later: a queue outage must never fail the request that enqueued.
     """
+    global _down_until
+    if time.monotonic() < _down_until:
+        return False  # it failed moments ago: a hung Redis must not cost each enqueue its timeout
     try:
         task_wrapper(*args, **kwargs)
-    except Exception:  # noqa: BLE001 — see docstring
-        log.warning("could not enqueue %s; the periodic sweep will do it", task_wrapper.name,
-                    exc_info=True)
+    except Exception as error:  # noqa: BLE001 — see docstring
+        _down_until = time.monotonic() + RETRY_SECONDS
+        # Once a minute, not a traceback per task: an outage would otherwise flood the log.
+        warn_now_and_then(log, "queue", "could not enqueue %s (%s: %s); the periodic sweep will do it",
+                          task_wrapper.name, type(error).__name__, error)
         return False
     return True
 
 
 def queue_status() -> str:
-    """Return "ok" when the queue's storage answers, else a short reason (for /healthz)."""
+    """Return "ok" when the queue answers and every periodic job keeps time, else why (/healthz)."""
     try:
         huey.pending_count()
+        stale = stale_jobs()
     except Exception as error:  # noqa: BLE001 — any failure means "down"
         return f"unavailable: {type(error).__name__}"
-    return "ok"
+    return f"stale: {', '.join(stale)}" if stale else "ok"

@@ -7,16 +7,18 @@ body in its domain. Run a worker with ``flask worker``; see the README.
 To add a periodic job, write it as a plain function in your domain (taking ``now`` where time
 matters) with a ``flask`` command for operators, then declare it in the schedule below::
 
-    @periodic(crontab(minute="*/15"))
+    @periodic(crontab(minute="*/15"), every=900)
     def remind_pickups():
         send_pickup_reminders(now=utcnow())
 """
 import logging
+import signal
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from huey import crontab
+from huey.consumer import Consumer
 from huey.storage import RedisStorage
 
 from .certificates.reminders import send_expiry_reminders
@@ -25,25 +27,15 @@ from .orders import services as orders
 from .payments import refunds, services as payments, transfers
 from .payments.gateway import stripe_enabled
 from .pickup.services import flag_late_dropoffs, send_reminders
-from .queue import bind, huey, in_app_context
+from .queue import bind, huey, periodic, start_schedule
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
 
-def periodic(schedule, **options):
-    """Declare a job the worker runs on ``schedule``; overlapping runs of one job are skipped."""
-
-    def decorator(func):
-        locked = huey.lock_task(f"periodic-{func.__name__}")(func)
-        return huey.periodic_task(schedule, name=func.__name__, **options)(in_app_context(locked))
-
-    return decorator
-
-
 # --- the periodic schedule ----------------------------------------------------------------------
 
-@periodic(crontab(minute="*"))
+@periodic(crontab(minute="*"), every=60)
 def sweep_outbox():
     """Send every due outbox message: those whose task was lost, failed ones due for a retry."""
     report = mailer.send_pending(limit=500)
@@ -52,7 +44,7 @@ def sweep_outbox():
                  report.given_up)
 
 
-@periodic(crontab(minute="*/5"))
+@periodic(crontab(minute="*/5"), every=300)
 def expire_orders():
     """Cancel unpaid orders (card, transfer) past their deadline; mark uncollected pickups no-show."""
     now = utcnow()
@@ -60,26 +52,26 @@ def expire_orders():
     orders.expire_no_shows(now=now)
 
 
-@periodic(crontab(minute="*"))
+@periodic(crontab(minute="*"), every=60)
 def expire_transfers():
     """Cancel VietQR transfer orders unpaid at their deadline (shown to the minute), returning stock."""
     transfers.expire_unpaid_transfers(now=utcnow())
 
 
-@periodic(crontab(minute="*/15"))
+@periodic(crontab(minute="*/15"), every=900)
 def reconcile_payments():
     """Settle card orders still waiting for payment with their Stripe Checkout Sessions."""
     if stripe_enabled():
         payments.reconcile(now=utcnow())
 
 
-@periodic(crontab(minute="*/15"))
+@periodic(crontab(minute="*/15"), every=900)
 def retry_refunds():
     """Send every refund still pending to Stripe again."""
     refunds.retry_refunds()
 
 
-@periodic(crontab(minute="7"))
+@periodic(crontab(minute="7"), every=3600)
 def remind_pickups():
     """Remind shoppers (day before, last day of the window); flag late drop-offs to producer and outlet."""
     now = utcnow()
@@ -87,7 +79,7 @@ def remind_pickups():
     flag_late_dropoffs(now=now)
 
 
-@periodic(crontab(hour="1", minute="13"))
+@periodic(crontab(hour="1", minute="13"), every=86400)
 def remind_certificate_expiry():
     """E-mail producers 90, 30 and 7 days before a certificate expires, and on the day (each once)."""
     send_expiry_reminders()
@@ -102,7 +94,7 @@ def remind_certificate_expiry():
               help="Do not run the schedule (when another worker already does).")
 @with_appcontext
 def worker_command(workers: int, no_periodic: bool) -> None:
-    """Run a worker: tasks from the queue, and the periodic schedule. Stop with Ctrl-C."""
+    """Run a worker: tasks from the queue, and the periodic schedule. Stop with Ctrl-C or SIGTERM."""
     app = current_app._get_current_object()
     if huey.immediate:
         raise click.ClickException("TASKS_IMMEDIATE is on: tasks run in the caller, no worker needed")
@@ -111,6 +103,27 @@ def worker_command(workers: int, no_periodic: bool) -> None:
     where = "Redis" if isinstance(huey.storage, RedisStorage) else huey.storage.filename
     click.echo(f"worker: {workers} thread(s), queue {huey.name!r} on {where}"
                + ("" if no_periodic else ", with the periodic schedule"))
-    consumer = huey.create_consumer(workers=workers, worker_type="thread",
-                                    periodic=not no_periodic, check_worker_health=True)
+    if not no_periodic:
+        cleared = start_schedule()
+        if cleared:
+            log.warning("cleared the locks of %s, left by a worker that stopped mid-run",
+                        ", ".join(cleared))
+    consumer = _Consumer(huey, workers=workers, worker_type="thread", periodic=not no_periodic,
+                         check_worker_health=True, shutdown_timeout=SHUTDOWN_SECONDS)
     consumer.run()
+
+
+# How long a stopping worker lets running tasks finish (deploy/ocop-worker.service waits longer).
+SHUTDOWN_SECONDS = 60
+
+
+class _Consumer(Consumer):
+    """Huey's consumer, stopping gracefully on SIGTERM as on Ctrl-C.
+
+    SIGTERM is what Docker, Kubernetes, systemd and Procfile platforms send: running tasks finish
+    (within ``SHUTDOWN_SECONDS``), nothing new starts, and the worker exits 0.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._signal_actions[signal.SIGTERM] = self._signal_actions[signal.SIGINT]

@@ -10,10 +10,10 @@ producer, village or outlet starts a new generation of keys, so the process that
 every process sharing Redis) counts afresh at once. Other processes with their own SimpleCache
 may show counts up to ``CATALOG_COUNT_CACHE_SECONDS`` old; the products listed are always fresh.
 """
-import contextlib
 import hashlib
 import logging
 import secrets
+import time
 from itertools import chain
 
 from flask import current_app, has_app_context
@@ -31,26 +31,41 @@ _STALE = "catalog_counts_stale"  # session.info flag: a flush changed what is co
 _COUNTED = (Product, Certificate, Producer, Village, Outlet)
 _UNCOUNTED_PRODUCT_FIELDS = frozenset({"stock", "updated_at"})  # orders change these all day
 _CACHE_DOWN = (RedisError, OSError)  # the counts are only an optimisation: never fail a page for them
+# After the cache failed (down, or too slow to answer), count afresh without asking it for this
+# long: a Redis that hangs then costs one request its timeout, not every count on every page.
+_RETRY_SECONDS = 10
+_DOWN_UNTIL = "catalog_counts_cache_down_until"  # in app.extensions: one app's cache, one clock
 log = logging.getLogger(__name__)
 
 
 def remembered(key: tuple, compute):
     """Return ``compute()``, kept under ``key`` (plain values) for the configured time."""
     seconds = current_app.config.get("CATALOG_COUNT_CACHE_SECONDS", 0)
-    if not seconds:
+    if not seconds or _cache_resting():
         return compute()
     digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
     try:
         full_key = f"{_PREFIX}:{_generation()}:{digest}"
         found = cache.get(full_key)
     except _CACHE_DOWN as error:
+        _rest_cache()
         warn_now_and_then(log, "cache", "Cache unreachable (%s): counting the catalogue afresh", error)
         return compute()
     if found is None:
         found = compute()
-        with contextlib.suppress(*_CACHE_DOWN):
+        try:
             cache.set(full_key, found, timeout=seconds)
+        except _CACHE_DOWN:
+            _rest_cache()
     return found
+
+
+def _cache_resting() -> bool:
+    return time.monotonic() < current_app.extensions.get(_DOWN_UNTIL, 0.0)
+
+
+def _rest_cache() -> None:
+    current_app.extensions[_DOWN_UNTIL] = time.monotonic() + _RETRY_SECONDS
 
 
 def forget() -> None:
@@ -102,4 +117,5 @@ def _forget_if_changed(session) -> None:
         try:
             forget()
         except _CACHE_DOWN as error:  # the commit has happened: it must not look failed
+            _rest_cache()
             warn_now_and_then(log, "cache", "Cache unreachable (%s): counts may lag until they expire", error)

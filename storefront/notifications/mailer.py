@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 
 from flask import current_app
 from sqlalchemy import update
@@ -166,7 +166,9 @@ def _email(claimed) -> EmailMessage:
     email["Subject"] = claimed.subject
     email["Date"] = formatdate(localtime=False)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{claimed.id}", domain=domain)
+    # One Message-ID per outbox row, every attempt: a message sent again after a crash between
+    # the relay's 250 and our record of it is folded into one by mail clients.
+    email["Message-ID"] = f"<outbox-{claimed.id}@{domain}>"
     email.set_content(claimed.body, subtype="plain", charset="utf-8", cte="base64")
     email["Content-Language"] = claimed.locale  # after set_content, which clears Content-*
     return email
