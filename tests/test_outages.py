@@ -5,9 +5,17 @@ import time
 
 import pytest
 import redis
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
+from storefront.extensions import db
+from storefront.models import Product
+from tests.conftest import BACKEND
 from tests.factories import PASSWORD, ProductFactory, UserFactory
 from tests.smtp_server import free_port
+
+# A connection can be ended under a request only on a database server.
+needs_a_server = pytest.mark.skipif(BACKEND == "sqlite", reason="SQLite has no connection to end")
 
 
 @pytest.fixture
@@ -119,3 +127,50 @@ def test_a_signed_in_visitor_gets_503_not_500_while_the_database_is_down(make_ap
     response = other.get("/auth/account")
 
     assert response.status_code == 503
+
+
+def _end_own_connection() -> None:
+    """End this session's connection from the server's side, as a PostgreSQL restart does."""
+    pid = db.session.execute(text("select pg_backend_pid()")).scalar()
+    killer = create_engine(db.engine.url, poolclass=NullPool)
+    with killer.connect() as conn:
+        conn.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+    killer.dispose()
+
+
+@needs_a_server
+def test_a_page_made_before_the_database_died_still_goes_out(make_app):
+    app = make_app()
+
+    @app.get("/_test/read-then-lose-the-database")
+    def read_then_lose_the_database():
+        count = db.session.scalar(select(func.count()).select_from(Product))
+        _end_own_connection()  # the session still holds the connection, in its transaction
+        return f"{count} products"
+
+    client = app.test_client()
+    response = client.get("/_test/read-then-lose-the-database")  # used to raise at teardown: a bare 500
+
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "0 products")
+    assert client.get("/products").status_code == 200  # a new connection serves the next request
+
+
+@needs_a_server
+def test_a_request_in_flight_when_the_database_dies_gets_the_503_page(make_app, caplog):
+    app = make_app()
+
+    @app.get("/_test/lose-the-database-midway")
+    def lose_the_database_midway():
+        db.session.execute(text("select 1"))
+        _end_own_connection()
+        db.session.execute(text("select 2"))
+        return "not reached"
+
+    from storefront import outages
+    outages._last_warned.clear()
+    with caplog.at_level(logging.WARNING):
+        response = app.test_client().get("/_test/lose-the-database-midway")
+
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert "Hệ thống đang tạm gián đoạn" in response.get_data(as_text=True)
+    assert [r.getMessage() for r in caplog.records if "Database unavailable" in r.getMessage()]
