@@ -1,4 +1,4 @@
-"""Packages depend on each other in one direction (STYLE.md, "One home per rule").
+"""Packages depend on each other in one direction (docs/style.md §One home per rule).
 
 The import graph is read from the sources of ``storefront/``: every ``import`` statement,
 including one inside a function, since an import moved into a function to dodge a cycle is

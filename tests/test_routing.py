@@ -1,4 +1,4 @@
-"""Routing a cart to pickup outlets (DESIGN §4), on hand-made carts: product id -> outlet ids."""
+"""Routing a cart to pickup outlets (docs/domain.md §Routing), on hand-made carts: product id -> outlet ids."""
 import pytest
 
 from storefront.orders import routing

@@ -1,6 +1,6 @@
 """Facts for the demo: real Hanoi craft villages and OCOP sales points, demo producers and accounts.
 
-Villages and sales points follow DESIGN §8. Crafts of the villages §8 names without one
+Villages and sales points follow docs/domain.md §Demo data. Crafts of the villages it names without one
 (Phú Nghĩa, Duyên Hà, Di Trạch, Vân Hà, Hòa Lâm) and every producer are illustrative.
 """
 from dataclasses import dataclass

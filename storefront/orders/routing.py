@@ -1,4 +1,4 @@
-"""Route a cart to pickup outlets (DESIGN §4): pure functions over product and outlet ids.
+"""Route a cart to pickup outlets (docs/domain.md §Routing): pure functions over product and outlet ids.
 
 ``carriers`` maps each product id in the cart to the ids of the *active* outlets that carry
 it. A plan is a list of ``Group``s, one per outlet; ``assignment`` is the same plan as

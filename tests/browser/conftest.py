@@ -213,7 +213,7 @@ class Visitor:
         if status in (404, 501):
             self.shot(f"not-built-{status}")
             raise PageNotBuilt(f"{what}: {path} answered {status} — the page is missing (not built "
-                               "yet? see DESIGN §6); the journey goes on from here once it exists")
+                               "yet? see docs/url-contract.md); the journey goes on from here once it exists")
         if status >= 400:
             self.shot(f"error-{status}")
             heading = self.page.locator("h1").first.text_content(timeout=1000) or ""

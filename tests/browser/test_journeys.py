@@ -113,7 +113,7 @@ def test_a_producer_lists_a_certified_product_and_an_admin_verifies_it(
                     .get_by_role("button", name="Đăng bán"), "publish product")
     producer.shot("published-awaiting-review")
 
-    # the admin verifies the producer, then the certificate (DESIGN §6: /admin/...)
+    # the admin verifies the producer, then the certificate (docs/url-contract.md: /admin/...)
     admin = visitor("admin")
     admin.sign_in(world.admin_email)
     admin.shot("admin-dashboard")
