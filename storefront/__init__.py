@@ -65,9 +65,8 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(config_module.BASE_DIR / "translations"))
     limiter.init_app(app)
     if app.config["CACHE_TYPE"] == "RedisCache":  # bounded waits, as every use of Redis (config.py)
-        app.config.setdefault("CACHE_OPTIONS", {
-            "socket_timeout": app.config["REDIS_TIMEOUT"],
-            "socket_connect_timeout": app.config["REDIS_CONNECT_TIMEOUT"]})
+        app.config.setdefault("CACHE_OPTIONS", config_module.redis_options(
+            app.config["REDIS_CONNECT_TIMEOUT"], app.config["REDIS_TIMEOUT"]))
     cache.init_app(app)
     from . import queue, storage
 

@@ -6,6 +6,7 @@ two have a built-in ``SECRET_KEY``.
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -22,6 +23,36 @@ def database_url(raw: str | None, default: str) -> str:
 
 _NO_SECRET = ("SECRET_KEY must be set in the environment for production (APP_ENV=production is the "
               "default). For local work run `export APP_ENV=development` or use `make run`.")
+
+
+_NO_PUBLIC_URL = ("PUBLIC_URL must be set in the environment for production: the shop's address as shoppers "
+                  "reach it, e.g. PUBLIC_URL=https://ocop.example.vn. Every link in mails, QR codes, og:url "
+                  "and Stripe's return is built from it.")
+
+
+def public_url_problem(url: str | None) -> str | None:
+    """Return why ``url`` cannot be production's ``PUBLIC_URL`` (https, scheme and host only), or None."""
+    if not url:
+        return _NO_PUBLIC_URL
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return f"PUBLIC_URL must be an https address such as https://ocop.example.vn, not {url!r}"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        return f"PUBLIC_URL must be the scheme and host only (links add their own paths), not {url!r}"
+    return None
+
+
+def redis_options(connect_timeout: float, timeout: float) -> dict:
+    """Return the options of every Redis client: bounded waits and no retry.
+
+    redis-py retries a timed-out command 3 times with backoff (up to 10 s): against a Redis that
+    hangs that only multiplies the wait, and every caller has a fallback of its own.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": connect_timeout, "socket_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0)}
 
 
 class ConfigError(RuntimeError):
@@ -63,8 +94,7 @@ class Config:
     # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
-    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": REDIS_TIMEOUT,
-                                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
+    RATELIMIT_STORAGE_OPTIONS = redis_options(REDIS_CONNECT_TIMEOUT, REDIS_TIMEOUT)
     # Said explicitly: Flask-Limiter keeps one extension object, and an app that leaves this unset
     # would inherit whatever the previous app in the process chose (a test that turned it off).
     RATELIMIT_ENABLED = True
@@ -139,7 +169,9 @@ class Config:
     AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
     AWS_REGION = os.environ.get("AWS_REGION", "us-east-1")
 
-    SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # PUBLIC_URL: the base of every absolute link (mails, QR codes, og:url, Stripe's return), never the
+    # request's Host; production refuses to start without it.
+    SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL")
 
     # argon2id cost: argon2-cffi's defaults (RFC 9106 low-memory profile: t=3, 64 MiB, p=4).
     PASSWORD_HASH_TIME_COST = 3
@@ -148,9 +180,11 @@ class Config:
 
     @classmethod
     def validate(cls) -> None:
-        """Refuse to run without the secrets production needs."""
+        """Refuse to run without the secrets and the public address production needs."""
         if not cls.SECRET_KEY:
             raise ConfigError(_NO_SECRET)
+        if problem := public_url_problem(cls.SERVER_NAME_FOR_LINKS):
+            raise ConfigError(problem)
 
 
 class DevelopmentConfig(Config):
@@ -161,6 +195,7 @@ class DevelopmentConfig(Config):
     VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", "0000000000")
     VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "OCOP DEMO KHONG CHUYEN TIEN")
     BANK_WEBHOOK_API_KEY = os.environ.get("BANK_WEBHOOK_API_KEY", "development-only-webhook-key")
+    SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     HSTS_SECONDS = 0  # plain http on 127.0.0.1

@@ -12,6 +12,7 @@ import redis
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
+from .config import redis_options
 from .extensions import db
 from .storage import storage_status
 from .queue import queue_status
@@ -53,8 +54,8 @@ def _redis() -> str:
         return "not configured"
     try:
         config = current_app.config
-        client = redis.Redis.from_url(url, socket_connect_timeout=config["REDIS_CONNECT_TIMEOUT"],
-                                      socket_timeout=config["REDIS_TIMEOUT"])
+        client = redis.Redis.from_url(url, **redis_options(config["REDIS_CONNECT_TIMEOUT"],
+                                                           config["REDIS_TIMEOUT"]))
         try:
             client.ping()
         finally:

@@ -23,7 +23,7 @@ from flask import Flask, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
-from .config import INSTANCE_DIR
+from .config import INSTANCE_DIR, redis_options
 from .outages import warn_now_and_then
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,8 @@ def init_app(app: Flask) -> None:
         # Bounded waits: a Redis that stops answering must not hang the request that enqueues.
         # The worker's blocking pop asks Redis to wait less than the socket waits for its answer.
         timeout = config["REDIS_TIMEOUT"]
-        pool = ConnectionPool.from_url(config["REDIS_URL"], socket_timeout=timeout,
-                                       socket_connect_timeout=config["REDIS_CONNECT_TIMEOUT"])
+        pool = ConnectionPool.from_url(config["REDIS_URL"],
+                                       **redis_options(config["REDIS_CONNECT_TIMEOUT"], timeout))
         huey.storage_class = RedisStorage
         huey.storage_kwargs = {"connection_pool": pool, "read_timeout": timeout / 2}
     else:

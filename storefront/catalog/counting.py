@@ -113,7 +113,7 @@ def _note_changes(session, _flush_context) -> None:
 
 def _forget_if_changed(session) -> None:
     if session.info.pop(_STALE, False) and has_app_context() \
-            and cache in current_app.extensions.get("cache", {}):
+            and cache in current_app.extensions.get("cache", {}) and not _cache_resting():
         try:
             forget()
         except _CACHE_DOWN as error:  # the commit has happened: it must not look failed
