@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from . import services
 from .cards import product_card
 from .filters import BadFilter, CatalogFilters, parse_place_type
-from .links import absolute_url, media_url
+from .links import absolute_url, media_url, public_page_url
 from .models import ISSUING_LEVEL_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABELS, PlaceType
 from .queries import Scope
 
@@ -20,6 +20,7 @@ HOME_OUTLETS = 6
 
 bp.add_app_template_global(absolute_url)
 bp.add_app_template_global(media_url)
+bp.add_app_template_global(public_page_url)
 bp.add_app_template_global(product_card, "cached_product_card")
 
 

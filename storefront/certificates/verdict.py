@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..catalog.models import (
@@ -21,6 +21,7 @@ from ..timeutil import local_date_of, local_today
 
 PUBLIC_STATUSES = (ReviewStatus.VERIFIED, ReviewStatus.REVOKED)
 SEARCH_LIMIT = 20
+_DIGITS = tuple("0123456789")
 
 
 class Verdict(enum.StrEnum):
@@ -73,21 +74,24 @@ def find_by_code(text: str | None) -> Certificate | None:
 
 
 def search_by_decision_number(text: str | None) -> list[Certificate]:
-    """Return public certificates whose decision number matches, ignoring accents, case and spacing.
+    """Return public certificates under this decision number, ignoring accents, case and spacing.
 
-    Exact matches come first; a partial number (``1234``) finds those that contain it.
+    Only a whole number matches: ``1234/QĐ-UBND`` as written, or its number alone (``1234`` finds
+    ``1234/QĐ-UBND`` and ``1234/QĐ-BNNMT``, never ``12345/…``). A fragment (``123`` of ``1234``, ``qd``,
+    ``ubnd``) finds nothing, so the search cannot list the codes of certificates a visitor could not have
+    named; and at most ``SEARCH_LIMIT`` are listed.
     """
     folded = fold_decision_number(text)
-    if len(folded) < 2:
+    if not folded:
         return []
-    exact = db.session.scalars(_public().where(Certificate.decision_number_folded == folded)
-                               .order_by(Certificate.decision_date.desc(), Certificate.id)).all()
-    if exact:
-        return list(exact)
-    pattern = "%" + folded.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    if folded.isdigit():  # the number alone: every decision of that number, whoever issued it
+        column = Certificate.decision_number_folded  # folded: "1234/QĐ-UBND" is "1234qdubnd"
+        matches = column.like(folded + "%") & func.substr(column, len(folded) + 1, 1).not_in(_DIGITS)
+    else:
+        matches = Certificate.decision_number_folded == folded
     return list(db.session.scalars(
-        _public().where(Certificate.decision_number_folded.like(pattern, escape="\\"))
-        .order_by(Certificate.decision_date.desc(), Certificate.id).limit(SEARCH_LIMIT)))
+        _public().where(matches).order_by(Certificate.decision_date.desc(), Certificate.id)
+        .limit(SEARCH_LIMIT)))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ def _not_found(response) -> bool:
     return response.status_code == 404
 
 
-# One budget for the page, the search and the API, so switching between them does not help a guesser.
+# One budget for the page, the search and the API, so switching between them does not help a guesser:
+# each answers 404 when it found nothing.
 _lookups = limiter.shared_limit(_NOT_FOUND_LIMIT, scope="certificate-lookups", deduct_when=_not_found)
 
 
@@ -36,7 +37,8 @@ def search():
     if normalize_code(query) and (found := find_by_code(query)) is not None:
         return redirect(url_for(".show", code=found.code))
     results = search_by_decision_number(query)
-    return render_template("certificates/search.html", query=query, results=results)
+    page = render_template("certificates/search.html", query=query, results=results)
+    return page, 200 if results else 404
 
 
 @bp.get("/certificates/<code>")
