@@ -42,6 +42,19 @@ def public_url_problem(url: str | None) -> str | None:
     return None
 
 
+def redis_options(connect_timeout: float, timeout: float) -> dict:
+    """Return the options of every Redis client: bounded waits and no retry.
+
+    redis-py retries a timed-out command 3 times with backoff (up to 10 s): against a Redis that
+    hangs that only multiplies the wait, and every caller has a fallback of its own.
+    """
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": connect_timeout, "socket_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0)}
+
+
 class ConfigError(RuntimeError):
     """The environment lacks a setting the chosen profile needs."""
 
@@ -81,8 +94,7 @@ class Config:
     # How many proxies (load balancer, nginx) stand in front and set X-Forwarded-For/-Proto.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
-    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": REDIS_TIMEOUT,
-                                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
+    RATELIMIT_STORAGE_OPTIONS = redis_options(REDIS_CONNECT_TIMEOUT, REDIS_TIMEOUT)
     # Said explicitly: Flask-Limiter keeps one extension object, and an app that leaves this unset
     # would inherit whatever the previous app in the process chose (a test that turned it off).
     RATELIMIT_ENABLED = True
