@@ -93,7 +93,7 @@ def test_placing_empties_the_cart_and_lets_this_browser_see_the_codes(client, sh
         token = sess["order_tokens"][order.number]
     assert codes.token_matches(order, token)
     page = client.get(f"/orders/{order.number}").get_data(as_text=True)
-    assert codes.pickup_code_for(token, order.pickups[0].id) in page
+    assert codes.pickup_code_of(order, order.pickups[0].id) in page
 
 
 def test_pay_at_pickup_tells_the_outlet_staff_in_the_same_transaction(client, shop):
@@ -303,7 +303,7 @@ def test_placement_stores_only_hashes_of_the_token_and_codes(app, shop):
     assert order.access_token_hash == codes.hash_access_token(placed.access_token)
     for pickup in order.pickups:
         code = placed.codes[pickup.id]
-        assert code == codes.pickup_code_for(placed.access_token, pickup.id)
+        assert code == codes.pickup_code_of(order, pickup.id)
         assert codes.code_matches(pickup, code) and code not in pickup.code_hash
     assert len(set(placed.codes.values())) == 2
 

@@ -166,7 +166,7 @@ def test_a_line_cannot_be_received_twice(outlet, staff, db):
 # --- hand-over --------------------------------------------------------------------------------
 
 def test_the_right_code_hands_the_pickup_over_once(outlet, staff, product):
-    pickup = place(outlet, (product, 1), status=P.READY)
+    pickup = place(outlet, (product, 1), status=P.READY, method=PaymentMethod.CARD)
 
     services.hand_over(pickup, CODE, by=staff)
 
@@ -179,7 +179,7 @@ def test_the_right_code_hands_the_pickup_over_once(outlet, staff, product):
 
 
 def test_the_code_is_read_whatever_its_case_spaces_and_dashes(outlet, staff, product):
-    pickup = place(outlet, (product, 1), status=P.READY)
+    pickup = place(outlet, (product, 1), status=P.READY, method=PaymentMethod.CARD)
 
     services.hand_over(pickup, "  abcd efgh ", by=staff)
 
@@ -191,10 +191,12 @@ def test_a_pay_at_pickup_order_is_paid_once_every_pickup_is_collected(staff, pro
     order = place_split({staff.outlet: [(product, 1)], other: [(ProductFactory(), 1)]},
                         status=P.READY, codes=["AAAA-BBBB", "CCCC-DDDD"])
 
-    services.hand_over(order.pickups[0], "AAAA-BBBB", by=staff)
+    first, second = order.pickups
+    services.hand_over(first, "AAAA-BBBB", by=staff, collected="cash", amount=first.subtotal)
     assert order.payment_status == PaymentStatus.UNPAID
 
-    services.hand_over(order.pickups[1], "CCCC-DDDD", by=StaffUserFactory(outlet=other))
+    services.hand_over(second, "CCCC-DDDD", by=StaffUserFactory(outlet=other), collected="transfer",
+                       amount=second.subtotal)
     assert order.payment_status == PaymentStatus.PAID and order.paid_at is not None
 
 
@@ -223,7 +225,7 @@ def test_too_many_wrong_codes_lock_the_hand_over_even_for_the_right_code(app, ou
 
 
 def test_the_lock_lifts_after_its_time(app, outlet, staff, product):
-    pickup = place(outlet, (product, 1), status=P.READY)
+    pickup = place(outlet, (product, 1), status=P.READY, method=PaymentMethod.CARD)
     pickup.code_locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
 

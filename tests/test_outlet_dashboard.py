@@ -213,7 +213,7 @@ def test_receiving_a_line_twice_is_explained_not_applied_twice(signed_in, outlet
 
 
 def test_the_right_code_hands_over_once(signed_in, outlet):
-    pickup = place(outlet, (ProductFactory(), 1), status=P.READY)
+    pickup = place(outlet, (ProductFactory(), 1), status=P.READY, method=PaymentMethod.CARD)
     url = f"/outlet/pickups/{pickup.id}/hand-over"
 
     first = signed_in.post(url, data={"code": "abcd-efgh"}, follow_redirects=True)

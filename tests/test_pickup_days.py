@@ -253,11 +253,18 @@ def test_partial_hand_over_at_pickup_needs_the_code_and_settles_what_is_taken(cl
     assert unagreed.status_code == 422 and "Cần khách đồng ý" in unagreed.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Pickup, pickup.id).status == P.CONFIRMED
-    client.post(url, data={"code": CODE, "agreed": "y"})
+    assert 'name="amount" value="40000"' in page  # the cup that came in: its money is taken in the same step
+    unpaid = client.post(url, data={"code": CODE, "agreed": "y"})
+    assert unpaid.status_code == 422 and "Thu 40.000" in unpaid.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Pickup, pickup.id).status == P.CONFIRMED
+    client.post(url, data={"code": CODE, "agreed": "y", "collected": "cash", "amount": "40000"})
 
     db.session.expire_all()
     pickup = db.session.get(Pickup, pickup.id)
     assert pickup.status == P.COLLECTED and pickup.partial
+    [taken] = pickup.order.counter_payments
+    assert (taken.amount, taken.method, taken.collected_by) == (40_000, "cash", staff.email)
     assert pickup.order.payment_status == PaymentStatus.PAID
     assert services.collected_amount(pickup) == 40_000
     assert (stock_of(vase), stock_of(cup)) == (5, 9)

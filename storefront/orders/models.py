@@ -102,6 +102,8 @@ class Order(db.Model):
         "Pickup", back_populates="order", order_by="Pickup.id", cascade="all, delete-orphan"
     )
     events = db.relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id")
+    counter_payments = db.relationship("CounterPayment", back_populates="order",
+                                       order_by="CounterPayment.id")
 
     __table_args__ = (
         db.CheckConstraint("total >= 0", name="total_not_negative"),
@@ -172,6 +174,39 @@ class OrderLine(db.Model):
     @property
     def amount(self) -> int:
         return self.quantity * self.unit_price
+
+
+class CounterMethod(enum.StrEnum):
+    CASH = "cash"
+    TRANSFER = "transfer"      # to the shop's account, seen in its bank app at the counter
+
+
+COUNTER_METHOD_LABELS = {
+    CounterMethod.CASH: _l("tiền mặt"),
+    CounterMethod.TRANSFER: _l("chuyển khoản"),
+}
+
+
+class CounterPayment(db.Model):
+    """Money outlet staff took at the counter for a pay-at-pickup pickup: how much, how, by whom, when."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    # One per pickup: a pickup is handed over once, and paid for once at its counter.
+    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"), nullable=False, unique=True)
+    amount = db.Column(db.BigInteger, nullable=False)  # whole đồng
+    method = db.Column(db.String(20), nullable=False)
+    collected_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    collected_by = db.Column(db.String(254), nullable=False)  # the staff member's e-mail
+    collected_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="counter_payments")
+    pickup = db.relationship("Pickup")
+
+    __table_args__ = (
+        db.CheckConstraint("amount > 0", name="counter_amount_positive"),
+        db.CheckConstraint("method in ('cash', 'transfer')", name="counter_method_known"),
+    )
 
 
 class OrderEvent(db.Model):

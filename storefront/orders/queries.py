@@ -43,14 +43,16 @@ def pickup_of(order: Order, pickup_id: int) -> Pickup | None:
 
 
 def visible_codes(order: Order, token: str | None) -> dict[int, str]:
-    """Return each live pickup's code, recomputed from the order's token (none without it)."""
-    if not codes.token_matches(order, token):
-        return {}
+    """Return each live pickup's code, for a visitor ``order_for_viewer`` let see the order.
+
+    The owner sees them on any device, and so does whoever opened a link from a mail; a code that
+    would not work is never shown (``codes.code_to_show``).
+    """
     found = {}
     for pickup in order.pickups:
         if pickup.status in CODE_VISIBLE:
-            code = codes.pickup_code_for(token, pickup.id)
-            if codes.code_matches(pickup, code):  # never show a code that would not work
+            code = codes.code_to_show(pickup, token)
+            if code:
                 found[pickup.id] = code
     return found
 
