@@ -137,6 +137,13 @@ class Config:
     PICKUP_ORDER_CUTOFF = os.environ.get("PICKUP_ORDER_CUTOFF", "17:00")  # Hanoi time, HH:MM
     PICKUP_DAYS_AHEAD = int(os.environ.get("PICKUP_DAYS_AHEAD", "14"))
     PICKUP_CODE_MAX_TRIES = 5
+    # The operator's fee on what producers hand over, in percent (up to two decimals), unless
+    # an admin agreed another rate with the producer (``finance/fees.py``).
+    OPERATOR_FEE_PERCENT = os.environ.get("OPERATOR_FEE_PERCENT", "10")
+    # Settlement periods: "semimonthly" (1st–15th, 16th–end, Hanoi time), "monthly" or "weekly".
+    SETTLEMENT_CYCLE = os.environ.get("SETTLEMENT_CYCLE", "semimonthly")
+    # Days after a hand-over before the producer's share becomes payable (returns).
+    SETTLEMENT_HOLD_DAYS = int(os.environ.get("SETTLEMENT_HOLD_DAYS", "3"))
 
     # VietQR bank transfer: offered when the shop's account is set (BIN: 6 digits, e.g. 970436).
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")

@@ -10,7 +10,8 @@ connected after ``create_app``.
 """
 from .catalog import api_views as catalog_api, models as catalog_models
 from .orders import hooks as order_hooks
-from .orders.signals import payment_expired, pickup_ended
+from .finance import posting as finance_posting
+from .orders.signals import money_moved, payment_expired, pickup_ended
 from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
 
@@ -19,6 +20,7 @@ RECEIVERS = (
     (pickup_ended, refunds.give_back_for_ended_pickup),  # a Stripe refund, or money owed back
     (pickup_ended, payments.close_checkout_of_cancelled),  # the unpaid Checkout page at Stripe
     (payment_expired, refunds.give_back_for_expired_order),  # a transfer that fell short
+    (money_moved, finance_posting.post_money_event),  # the entry in the books, same transaction
 )
 
 

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify
 from ..timeutil import as_day, local_today, utcnow
-from . import codes, hooks
+from . import codes, hooks, payment
 from .models import Order, OrderLine, PaymentMethod, PaymentStatus, Pickup, PickupStatus
 from .transitions import record
 
@@ -265,7 +265,7 @@ def _new_order(products, wanted, contact, method, checkout_token, user, locale, 
     order = Order(
         user_id=user.id if user is not None else None, name=contact.name, phone=contact.phone,
         email=contact.email, locale=locale, payment_method=method,
-        payment_status=PaymentStatus.PENDING if waits else PaymentStatus.UNPAID,
+        payment_status=payment.opening_status(method),
         total=sum(p.price * wanted[p.id][0] for p in products), currency="vnd",
         access_token_hash=codes.hash_access_token(access_token), checkout_token=checkout_token,
         payment_deadline=now + window if waits else None, created_at=now,

@@ -12,7 +12,7 @@ from ..unit_of_work import transaction
 from ..extensions import db
 from ..notifications import services as notify
 from ..timeutil import local_date_of, utc_start_of, utcnow
-from . import codes, hooks
+from . import codes, hooks, payment
 from .locks import lock_pickups
 from .models import LineStatus, Order, PaymentMethod, PaymentStatus, Pickup, PickupStatus
 from .signals import payment_expired, pickup_ended
@@ -37,13 +37,11 @@ class CodeLocked(OrderError):
 
 def mark_paid(order: Order, by: Actor, payment_intent: str | None = None) -> None:
     """Confirm a card order's pickups once Stripe says it is paid (in the caller's transaction)."""
-    order.payment_status = PaymentStatus.PAID
-    order.paid_at = utcnow()
+    payment.mark_paid(order, by)
     order.stripe_payment_intent = payment_intent or order.stripe_payment_intent
     for pickup in order.pickups:
         if pickup.status == P.AWAITING_PAYMENT:
             move_pickup(pickup, P.CONFIRMED, by)
-    record(order, "payment_confirmed", by)
     notify.new_order(order)
 
 
@@ -52,7 +50,7 @@ def expire_payment(order: Order, by: Actor, note: str) -> None:
     for pickup in order.pickups:
         if pickup.status == P.AWAITING_PAYMENT:
             end_pickup(pickup, P.CANCELLED, by, note)
-    order.payment_status = PaymentStatus.FAILED
+    payment.mark_failed(order, by, note)
     record(order, "payment_expired", by, note=note)
     payment_expired.send(order, reason=note)  # payments owes back a transfer that fell short
 
@@ -131,8 +129,7 @@ def _note_wrong_code(pickup: Pickup, by: Actor, now) -> None:
 
 def _settle_at_pickup(order: Order) -> None:
     if all(p.status in (P.COLLECTED, P.CANCELLED, P.NO_SHOW) for p in order.pickups):
-        order.payment_status = PaymentStatus.PAID
-        order.paid_at = utcnow()
+        payment.mark_paid(order, "system")
 
 
 # --- cancellation and expiry ------------------------------------------------------------------
@@ -170,7 +167,7 @@ def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -
     pickup_ended.send(pickup, reason=reason)  # payments plans what is paid back
     if all(p.status not in OPEN_PICKUP for p in order.pickups) \
             and order.payment_status == PaymentStatus.PENDING:
-        order.payment_status = PaymentStatus.FAILED
+        payment.mark_failed(order, by, reason)
     notify.pickup_cancelled(pickup, reason)
 
 

@@ -14,3 +14,5 @@ _signals = Namespace()
 pickup_ended = _signals.signal("pickup-ended")
 # Sent with the order whose payment deadline passed (its pickups are cancelled); ``reason``.
 payment_expired = _signals.signal("payment-expired")
+# Sent with a ``money_events.MoneyEvent`` whenever an order's money moves (the books post it).
+money_moved = _signals.signal("money-moved")

@@ -9,7 +9,8 @@ from ..accounts.models import User
 from ..catalog import stock
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import PICKUP_STATUS_LABELS, LineStatus, OrderEvent, PickupStatus
+from .models import PICKUP_STATUS_LABELS, LineStatus, OrderEvent, PaymentStatus, PickupStatus
+from .money_events import MoneyKind, announce
 
 P = PickupStatus
 PICKUP_MOVES: dict[PickupStatus, set[PickupStatus]] = {
@@ -24,6 +25,17 @@ LINE_MOVES: dict[LineStatus, set[LineStatus]] = {
     LineStatus.AWAITING_DROPOFF: {LineStatus.RECEIVED, LineStatus.CANCELLED},
     LineStatus.RECEIVED: {LineStatus.CANCELLED},
     LineStatus.CANCELLED: set(),
+}
+S = PaymentStatus
+# The order's money (one status per order; the moves are the functions in ``payment.py``).
+PAYMENT_MOVES: dict[PaymentStatus, set[PaymentStatus]] = {
+    S.UNPAID: {S.PAID},                      # pay at pickup: paid once what was handed over is
+    S.PENDING: {S.PAID, S.FAILED},           # card or transfer: paid, or never
+    S.FAILED: {S.PAID},                      # paid after it was closed: refunded at once
+    S.PAID: {S.REFUND_PENDING},
+    S.REFUND_PENDING: {S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED},  # PAID: the refund was refused
+    S.PARTIALLY_REFUNDED: {S.REFUND_PENDING, S.PAID},              # PAID: a success undone
+    S.REFUNDED: {S.PAID, S.PARTIALLY_REFUNDED},                    # Stripe failed it afterwards
 }
 OPEN_PICKUP = {P.AWAITING_PAYMENT, P.CONFIRMED, P.READY}
 # The shopper may cancel a pickup until it is ready; from then on only the outlet can.
@@ -71,6 +83,20 @@ def move_pickup(pickup, to: PickupStatus, by: Actor, note: str | None = None) ->
     pickup.status = to
     setattr(pickup, _STAMP[to], utcnow())
     record(pickup.order, "pickup_status", by, pickup=pickup, before=before, after=to, note=note)
+    if to == P.COLLECTED:  # the lines not cancelled are the producers' now
+        announce(MoneyKind.HANDED_OVER, f"handover-{pickup.id}", order=pickup.order, pickup=pickup)
+
+
+def move_payment(order, to: PaymentStatus, by: Actor, note: str | None = None) -> None:
+    """Move an order's payment status to ``to`` if ``PAYMENT_MOVES`` allows it, recording it.
+
+    :raises InvalidTransition: when the move is not allowed from the current status.
+    """
+    before = PaymentStatus(order.payment_status)
+    if to not in PAYMENT_MOVES[before]:
+        raise InvalidTransition(f"payment status {before} cannot become {to}")
+    order.payment_status = to
+    record(order, "payment_status", by, before=before, after=to, note=note)
 
 
 def move_line(line, to: LineStatus, by: Actor, note: str | None = None) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import func
 from ..extensions import db
 from ..notifications import services as notify
 from ..orders.codes import CODE_DIGITS, CODE_PREFIX
-from ..orders.models import PaymentStatus, PickupStatus
+from ..orders.money_events import MoneyKind, announce
+from . import refund_state
 from .bank_directory import Bank, bank_for
 from .transfer_models import BankTransfer, RefundOwedStatus, TransferRefund, TransferStatus
 
@@ -78,38 +79,24 @@ def owe_refund(order, amount: int, reason: str, *, key: str, pickup=None,
                             reason=reason[:TransferRefund.reason.type.length], key=key)
     db.session.add(refund)
     db.session.flush()
+    owed_back(refund)
     return refund
 
 
-def owe_for_cancelled_pickup(pickup, reason: str) -> TransferRefund | None:
-    """Owe back what was paid by transfer for a pickup just cancelled (in the caller's transaction)."""
-    order = pickup.order
-    amount = min(pickup.subtotal, held_for(order))
-    refund = owe_refund(order, amount, reason, key=f"transfer-pickup-{pickup.id}", pickup=pickup)
-    if refund is not None and order.payment_status == PaymentStatus.PAID:
-        order.payment_status = PaymentStatus.REFUND_PENDING
-    return refund
-
-
-def owe_for_expired(order, reason: str) -> TransferRefund | None:
-    """Owe back a partial transfer for an order cancelled at its deadline."""
-    return owe_refund(order, held_for(order), reason, key=f"transfer-expired-{order.id}")
+def owed_back(refund: TransferRefund) -> None:
+    """Announce a refund owed from the bank: of the price, or of money no order took."""
+    announce(MoneyKind.REFUND_OWED, f"refund-owed-bank-{refund.id}", amount=refund.amount,
+             order=refund.order, channel="bank", from_overpayments=refund.transfer_id is not None)
 
 
 def mark_refunded(refund: TransferRefund, reference: str, by_label: str, now) -> None:
     """Record that an admin sent the money back from the bank, and tell the shopper."""
     refund.status = RefundOwedStatus.REFUNDED
     refund.bank_reference, refund.refunded_by, refund.refunded_at = reference, by_label, now
+    announce(MoneyKind.REFUND_SENT, f"refund-sent-bank-{refund.id}", amount=refund.amount,
+             order=refund.order, channel="bank", reference=reference)
     order = refund.order
     if order is None:
         return
-    if order.payment_status == PaymentStatus.REFUND_PENDING and not _still_owed(order, refund):
-        ended = all(p.status in (PickupStatus.CANCELLED, PickupStatus.NO_SHOW) for p in order.pickups)
-        order.payment_status = PaymentStatus.REFUNDED if ended else PaymentStatus.PARTIALLY_REFUNDED
+    refund_state.settle_status(order, by_label)
     notify.queue("transfer_refunded", order.email, order.locale, order, refund=refund)
-
-
-def _still_owed(order, done: TransferRefund) -> bool:
-    return db.session.scalar(db.select(func.count()).select_from(TransferRefund).where(
-        TransferRefund.order_id == order.id, TransferRefund.status == RefundOwedStatus.OWED,
-        TransferRefund.id != done.id)) > 0

@@ -17,10 +17,11 @@ from ..extensions import db
 from ..notifications import services as notify
 from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus
+from ..orders.money_events import MoneyKind, announce
 from ..orders.transitions import Actor, record
 from ..queue import enqueue, task
 from ..timeutil import utcnow
-from . import bank_account, gateway
+from . import bank_account, gateway, refund_state
 from .gateway import PaymentError, PaymentRefused
 from .models import Refund, RefundStatus
 
@@ -28,8 +29,27 @@ log = logging.getLogger(__name__)
 PAID_BY_CARD = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING)
 
 
+def give_back(order, amount: int, reason: str, *, key: str, pickup=None, by: Actor = "system"):
+    """Owe the shopper ``amount`` of the order's price back, the way the money came in.
+
+    The one refund path for every method (in the caller's transaction): a card payment goes back
+    through Stripe; money received by transfer or at a counter is sent back from the bank by an
+    admin, never more than the order holds. ``key`` names the decision ("pickup-7"); the same key
+    never gives back twice. The order's payment status follows (``refund_state``).
+    """
+    if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
+        refund = plan_refund(order, amount, reason, key=key, pickup=pickup)
+    elif bank_account.held_for(order):
+        refund = bank_account.owe_refund(order, min(amount, bank_account.held_for(order)), reason,
+                                 key=f"transfer-{key}", pickup=pickup)
+    else:
+        return None
+    refund_state.settle_status(order, by)
+    return refund
+
+
 def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Refund | None:
-    """Record a refund to send after commit; the same ``key`` never refunds twice."""
+    """Record a card refund to send after commit; the same ``key`` never refunds twice."""
     existing = db.session.scalar(db.select(Refund).where(Refund.idempotency_key == key))
     if existing is not None or amount <= 0:
         return existing
@@ -37,8 +57,9 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
     reason = reason[:Refund.reason.type.length]
     refund = Refund(order=order, pickup=pickup, amount=amount, reason=reason, idempotency_key=key)
     db.session.add(refund)
-    order.payment_status = PaymentStatus.REFUND_PENDING
     db.session.flush()
+    announce(MoneyKind.REFUND_OWED, f"refund-owed-card-{refund.id}", amount=amount, order=order,
+             pickup=pickup, channel="stripe")
     refund_id = refund.id
     on_commit(lambda: _send_soon(refund_id))
     return refund
@@ -51,23 +72,18 @@ def _send_soon(refund_id: int) -> None:
 
 def refund_whole_order(order: Order, by: Actor, reason: str) -> None:
     """Plan a refund of everything paid (in the caller's transaction); idempotent per order."""
-    plan_refund(order, order.total, reason, key=f"order-{order.id}-full")
+    give_back(order, order.total, reason, key=f"order-{order.id}-full", by=by)
     record(order, "refund_planned", by, note=reason)
 
 
 def give_back_for_ended_pickup(pickup, *, reason: str, **_ignored) -> None:
-    """Plan what a pickup that just ended gives back: by Stripe, or by bank transfer."""
-    order = pickup.order
-    if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
-        plan_refund(order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
-    elif order.amount_received:  # paid (in part) by bank transfer: an admin sends it back
-        bank_account.owe_for_cancelled_pickup(pickup, reason)
+    """Give back what was paid for a pickup that just ended."""
+    give_back(pickup.order, pickup.subtotal, reason, key=f"pickup-{pickup.id}", pickup=pickup)
 
 
 def give_back_for_expired_order(order, *, reason: str, **_ignored) -> None:
     """Owe back a transfer that fell short of an order cancelled at its deadline."""
-    if order.amount_received:
-        bank_account.owe_for_expired(order, reason)
+    give_back(order, order.amount_received or 0, reason, key=f"expired-{order.id}")
 
 
 # --- sending ----------------------------------------------------------------------------------
@@ -175,7 +191,7 @@ def _refund_failed(refund_id: int, error: Exception) -> None:
             update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
             .values(**values).execution_options(synchronize_session=False)).rowcount
         if refused and changed:
-            order.payment_status = _refund_state(order)
+            refund_state.settle_status(order)
     log.log(logging.ERROR if refused else logging.WARNING, "refund %s %s: %s", refund_id,
             "refused by Stripe" if refused else "failed", message)
 
@@ -195,6 +211,8 @@ def apply_stripe_refund(stripe_refund: dict, refund_id: int | None = None) -> Re
         log.warning("Stripe refund %s is not one of ours", stripe_refund.get("id"))
         return RefundOutcome.UNKNOWN
     order = lock_order(refund.order_id)  # the order first, as every payment change locks it
+    db.session.refresh(refund)  # stable now: every change to a refund locks its order first
+    before = refund.status
     new = _STRIPE_STATUSES.get(stripe_refund.get("status"), RefundStatus.PENDING)
     allowed_from = [RefundStatus.PENDING]
     if new == RefundStatus.FAILED:
@@ -213,7 +231,8 @@ def apply_stripe_refund(stripe_refund: dict, refund_id: int | None = None) -> Re
     if not changed or new == RefundStatus.PENDING:
         return RefundOutcome.IN_PROGRESS if changed else RefundOutcome.UNCHANGED
     db.session.refresh(refund)
-    order.payment_status = _refund_state(order)
+    _announce_stripe_refund(refund, before, new)
+    refund_state.settle_status(order, "stripe")
     if new == RefundStatus.SUCCEEDED:
         notify.refunded(refund)
         return RefundOutcome.SUCCEEDED
@@ -246,14 +265,15 @@ def _failure_text(stripe_refund: dict) -> str:
     return f"Stripe refund {stripe_refund.get('status')}: {reason}"
 
 
-def _refund_state(order: Order) -> PaymentStatus:
-    refunds = db.session.scalars(db.select(Refund).where(Refund.order_id == order.id)).all()
-    if any(r.status == RefundStatus.PENDING for r in refunds):
-        return PaymentStatus.REFUND_PENDING
-    refunded = sum(r.amount for r in refunds if r.status == RefundStatus.SUCCEEDED)
-    if refunded >= order.total:
-        return PaymentStatus.REFUNDED
-    return PaymentStatus.PARTIALLY_REFUNDED if refunded else PaymentStatus.PAID
+def _announce_stripe_refund(refund: Refund, before: str, new: RefundStatus) -> None:
+    """The money left Stripe when a refund succeeded; it came back if Stripe failed it after."""
+    if new == RefundStatus.SUCCEEDED:
+        announce(MoneyKind.REFUND_SENT, f"refund-sent-card-{refund.id}", amount=refund.amount,
+                 order=refund.order, channel="stripe", reference=refund.stripe_refund_id)
+    elif before == RefundStatus.SUCCEEDED:
+        announce(MoneyKind.REFUND_REVERSED, f"refund-reversed-card-{refund.id}",
+                 amount=refund.amount, order=refund.order, channel="stripe",
+                 reference=refund.stripe_refund_id)
 
 
 def failed_refunds() -> list[Refund]:

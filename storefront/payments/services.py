@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 
 from ..unit_of_work import on_commit, transaction
 from ..extensions import db
-from ..orders import services as orders
+from ..orders import payment, services as orders
+from ..orders.money_events import MoneyKind, announce
 from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
 from ..orders.transitions import OPEN_PICKUP
@@ -20,7 +21,7 @@ from ..queue import enqueue, task
 from ..timeutil import utcnow
 from . import gateway
 from .gateway import PaymentError
-from .refunds import plan_refund, refund_whole_order
+from .refunds import give_back, refund_whole_order
 
 log = logging.getLogger(__name__)
 STRIPE = "stripe"  # the actor recorded for changes Stripe asked for
@@ -82,17 +83,20 @@ def apply_paid(order: Order, session: dict, by=STRIPE) -> Outcome:
     if order.paid_at is not None:
         return Outcome.ALREADY_PAID
     intent = _payment_intent(session)
+    announce(MoneyKind.CARD_RECEIVED, f"card-{order.id}", amount=order.total, order=order,
+             channel="stripe", reference=intent)
     waiting = [p for p in order.pickups if p.status == PickupStatus.AWAITING_PAYMENT]
     if not waiting:
         # Its stock went back (and may be sold): give the money back instead of reviving it.
-        order.paid_at, order.stripe_payment_intent = utcnow(), intent
+        order.stripe_payment_intent = intent
+        payment.mark_paid(order, by, note=_("Thanh toán đến sau khi đơn đã huỷ"))
         refund_whole_order(order, by, _("Thanh toán đến sau khi đơn đã huỷ"))
         return Outcome.LATE_PAYMENT_REFUNDED
     orders.mark_paid(order, by, payment_intent=intent)
     for pickup in order.pickups:
         if pickup.status == PickupStatus.CANCELLED:  # cancelled while waiting, yet paid for
-            plan_refund(order, pickup.subtotal, pickup.cancel_reason or _("Đã huỷ"),
-                        key=f"pickup-{pickup.id}", pickup=pickup)
+            give_back(order, pickup.subtotal, pickup.cancel_reason or _("Đã huỷ"),
+                      key=f"pickup-{pickup.id}", pickup=pickup, by=by)
     return Outcome.CONFIRMED
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..extensions import db
 from ..notifications import services as notify
-from ..orders import services as orders
+from ..orders import payment, services as orders
+from ..orders.money_events import MoneyKind, announce
 from ..orders.locks import lock_order
 from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
 from ..orders.transitions import OPEN_PICKUP, actor_label, record
@@ -125,7 +126,14 @@ def _apply_notification(transfer: BankTransfer) -> TransferOutcome:
         order = _lock_order_with_code(code)
         if order is not None:
             return apply_to_order(transfer, order, BANK)
+    _arrived_unallocated(transfer)
     return O.UNMATCHED  # stays to resolve
+
+
+def _arrived_unallocated(transfer: BankTransfer) -> None:
+    """Money in the shop's account that no order takes (yet): held for the shopper."""
+    announce(MoneyKind.UNALLOCATED, f"transfer-{transfer.id}", amount=transfer.amount,
+             order=transfer.order, channel="bank", reference=transfer.reference)
 
 
 def _ignore(transfer: BankTransfer, outcome: TransferOutcome) -> TransferOutcome:
@@ -145,17 +153,27 @@ def _lock_order_with_code(code: str) -> Order | None:
 
 # --- applying a transfer to an order (in the caller's transaction, order row locked) -------------
 
-def apply_to_order(transfer: BankTransfer, order: Order, by) -> TransferOutcome:
-    """Count a transfer towards an order: paid, overpaid, partial, or late (left to resolve)."""
+def apply_to_order(transfer: BankTransfer, order: Order, by, *,
+                   arrived: bool = True) -> TransferOutcome:
+    """Count a transfer towards an order: paid, overpaid, partial, or late (left to resolve).
+
+    ``arrived``: the money came in just now (not an admin matching what already had).
+    """
     transfer.order = order
     if not _can_take_payment(order):
         transfer.status, transfer.outcome = TransferStatus.TO_RESOLVE, O.LATE
         record(order, "transfer_late", by, note=_amount_note(transfer))
+        if arrived:
+            _arrived_unallocated(transfer)
         return O.LATE
     was_due = order.total - (order.amount_received or 0)
     order.amount_received = (order.amount_received or 0) + transfer.amount
     transfer.status = TransferStatus.APPLIED
     record(order, "transfer_received", by, note=_amount_note(transfer))
+    announce(MoneyKind.TRANSFER_RECEIVED if arrived else MoneyKind.ALLOCATED,
+             f"{'transfer' if arrived else 'allocated'}-{transfer.id}", amount=transfer.amount,
+             order=order, channel="bank", over=max(transfer.amount - max(was_due, 0), 0),
+             reference=transfer.reference)
     if transfer.amount < was_due:
         transfer.outcome = O.PARTIAL
         return O.PARTIAL
@@ -185,8 +203,7 @@ def _settle(order: Order, by) -> None:
     if order.payment_method == PaymentMethod.VIETQR:
         orders.mark_paid(order, by)  # confirms the pickups and tells outlets and producers
     else:
-        order.payment_status, order.paid_at = PaymentStatus.PAID, utcnow()
-        record(order, "payment_confirmed", by)
+        payment.mark_paid(order, by)
 
 
 def _amount_note(transfer: BankTransfer) -> str:
@@ -238,7 +255,7 @@ def match_transfer(transfer_id: int, order_number: str, by: User) -> TransferOut
         if not _can_take_payment(order):
             raise TransferError(_("Đơn %(number)s không còn chờ thanh toán: hãy hoàn tiền cho "
                                   "người chuyển.", number=order.number))
-        outcome = apply_to_order(transfer, order, by)
+        outcome = apply_to_order(transfer, order, by, arrived=False)
         transfer.status = TransferStatus.MATCHED
         _resolved(transfer, by, _("Ghép với đơn %(number)s", number=order.number))
         return outcome
@@ -254,6 +271,7 @@ def refund_transfer(transfer_id: int, reference: str, by: User) -> TransferRefun
                                 key=f"transfer-{transfer.id}", status=RefundOwedStatus.OWED)
         db.session.add(refund)
         db.session.flush()
+        bank_account.owed_back(refund)
         bank_account.mark_refunded(refund, reference, actor_label(by), now)
         transfer.status = TransferStatus.REFUNDED
         _resolved(transfer, by, reference)

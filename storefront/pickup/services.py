@@ -19,7 +19,7 @@ from ..orders.models import (
 )
 from ..orders.transitions import Actor, InvalidTransition, OrderError, move_line, move_pickup, record
 from ..payments import bank_account
-from ..payments.refunds import plan_refund
+from ..payments.refunds import give_back
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from . import calendars, schedule
@@ -123,17 +123,8 @@ def _hand_over_received(pickup: Pickup, by: Actor, reason: str, note: str) -> in
 
 
 def _refund_missing(pickup: Pickup, amount: int, reason: str) -> None:
-    order = pickup.order
-    if amount <= 0:
-        return
-    if order.payment_method == PaymentMethod.CARD and order.payment_status in (
-            PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING):
-        plan_refund(order, amount, reason, key=f"pickup-{pickup.id}-partial", pickup=pickup)
-    elif getattr(order, "amount_received", 0):
-        refund = bank_account.owe_refund(order, min(amount, bank_account.held_for(order)), reason,
-                                 key=f"transfer-pickup-{pickup.id}-partial", pickup=pickup)
-        if refund is not None and order.payment_status == PaymentStatus.PAID:
-            order.payment_status = PaymentStatus.REFUND_PENDING
+    if amount > 0:
+        give_back(pickup.order, amount, reason, key=f"pickup-{pickup.id}-partial", pickup=pickup)
 
 
 def collected_amount(pickup: Pickup) -> int:
