@@ -4,11 +4,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from storefront.accounts.decorators import role_required
 from storefront.accounts.models import Role, User
 from storefront.admin import places, services
 from storefront.catalog.models import Outlet, Village
 from storefront.timeutil import local_today
+from storefront.web import guard
 from tests.factories import (
     PASSWORD, AdminFactory, CertificateFactory, OutletFactory, ProducerFactory, ProducerUserFactory,
     ProductFactory, StaffUserFactory, UserFactory, VillageFactory,
@@ -43,11 +43,12 @@ def test_admin_pages_send_anonymous_visitors_to_sign_in(client):
     assert "/auth/login?next=%2Fadmin%2Fproducers" in response.location
 
 
-def test_role_required_lets_any_listed_role_through(app):
+def test_an_area_guard_lets_any_listed_role_through(app):
+    check = guard(Role.OUTLET_STAFF, Role.ADMIN)
+
     @app.get("/test-only/staff-or-admin")
-    @role_required(Role.OUTLET_STAFF, Role.ADMIN)
     def staff_or_admin():
-        return "inside"
+        return check() or "inside"
 
     client = app.test_client()
     client.post("/auth/login", data={"email": StaffUserFactory().email, "password": PASSWORD})

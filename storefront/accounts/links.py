@@ -34,7 +34,7 @@ def token_for(purpose: str, user: User) -> str:
 
 def link_for(purpose: str, user: User) -> str:
     """Return the absolute address (``PUBLIC_URL``) of the page that takes the token."""
-    endpoint = "accounts.reset_password" if purpose == RESET else "accounts.confirm_email"
+    endpoint = "shop.reset_password" if purpose == RESET else "shop.confirm_email"
     return absolute_url(endpoint, token=token_for(purpose, user))
 
 

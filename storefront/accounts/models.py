@@ -1,20 +1,13 @@
 """Users and their roles."""
-import enum
 import secrets
 
 from flask_login import UserMixin
 
 from ..extensions import db
 from ..model_checks import one_of
+from ..roles import Role  # noqa: F401  (stored here; defined low so the web areas can guard on it)
 from ..timeutil import utcnow
 from .passwords import hash_password, needs_rehash, verify_password
-
-
-class Role(enum.StrEnum):
-    SHOPPER = "shopper"
-    PRODUCER = "producer"
-    OUTLET_STAFF = "outlet_staff"
-    ADMIN = "admin"
 
 
 class User(UserMixin, db.Model):

@@ -63,6 +63,6 @@ def _tell_owner(email: str) -> bool:
         return False
     with transaction():
         queue("account_exists", owner.email, owner.locale, user=owner,
-              reset_link=links.absolute_url("accounts.forgot_password"),
-              login_link=links.absolute_url("accounts.login"))
+              reset_link=links.absolute_url("shop.forgot_password"),
+              login_link=links.absolute_url("shop.login"))
     return True

@@ -1,19 +1,18 @@
 """Registration, sign-in, sign-out and the account page."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter, login_manager
 from ..i18n import current_language
 from ..redirects import safe_next
+from ..web.shop import bp
 from . import recovery, services, signup
 from .forms import (
     ROLE_LABELS, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProducerRegisterForm, RegisterForm,
     ResetPasswordForm,
 )
 from .models import Role
-
-bp = Blueprint("accounts", __name__, url_prefix="/auth")
 
 # Flask-Login's own "Please log in" is English; flash ours in the visitor's language.
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -76,13 +75,13 @@ def landing_for(user) -> str:
     if user.role == Role.ADMIN:
         return url_for("admin.index")
     if user.role == Role.PRODUCER:
-        return url_for("producer_dashboard.index")
+        return url_for("producer.index")
     if user.role == Role.OUTLET_STAFF:
-        return url_for("outlet_dashboard.index")
-    return url_for("catalog.home")
+        return url_for("outlet.index")
+    return url_for("shop.home")
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email, deduct_when=_failed)
 def login():
@@ -100,13 +99,13 @@ def login():
                 return render_template("accounts/login.html", form=form)
             start_session(user, remember=form.remember.data)
             target = safe_next(request.args.get("next"), landing_for(user))
-            if target == url_for("catalog.home"):  # the header's sign-in link from the home page
+            if target == url_for("shop.home"):  # the header's sign-in link from the home page
                 target = landing_for(user)
             return redirect(target)
     return render_template("accounts/login.html", form=form)
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"], deduct_when=_submitted)
 @limiter.limit(_register_limit, methods=["POST"], key_func=_submitted_address("register"),
                deduct_when=_submitted)
@@ -124,13 +123,13 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@bp.get("/register/check-email")
+@bp.get("/auth/register/check-email")
 def check_email():
     """The same answer for a new address and one already in use: the mail tells the difference."""
     return render_template("accounts/check_email.html")
 
 
-@bp.route("/register/producer", methods=["GET", "POST"])
+@bp.route("/auth/register/producer", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"], deduct_when=_submitted)
 @limiter.limit(_register_limit, methods=["POST"], key_func=_submitted_address("register"),
                deduct_when=_submitted)
@@ -150,7 +149,7 @@ def register_producer():
     return render_template("accounts/register_producer.html", form=form)
 
 
-@bp.get("/confirm/<token>")
+@bp.get("/auth/confirm/<token>")
 def confirm_email(token):
     try:
         user = recovery.confirm_email(token)
@@ -163,7 +162,7 @@ def confirm_email(token):
     return redirect(url_for(".login"))
 
 
-@bp.route("/forgot", methods=["GET", "POST"])
+@bp.route("/auth/forgot", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_submitted_address("reset"))
 def forgot_password():
@@ -177,7 +176,7 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
         recovery.user_for_reset(token)
@@ -196,16 +195,16 @@ def reset_password(token):
     return render_template("accounts/reset_password.html", form=form)
 
 
-@bp.post("/logout")
+@bp.post("/auth/logout")
 def logout():
     if current_user.is_authenticated:
         recovery.sign_out(current_user)  # a copied session or remember cookie is dead from now on
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("catalog.home"))
+    return redirect(url_for("shop.home"))
 
 
-@bp.route("/account", methods=["GET", "POST"])
+@bp.route("/auth/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = ChangePasswordForm()
@@ -218,5 +217,5 @@ def account():
         else:
             login_user(current_user._get_current_object())  # this session carries the new token
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc."), "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(url_for("shop.account"))
     return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)

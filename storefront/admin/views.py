@@ -1,9 +1,8 @@
 """Admin dashboard: verify producers and certificates; villages, outlets and users."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
 from ..accounts.forms import ROLE_LABELS
 from ..accounts.models import Role, User
 from ..catalog.models import (
@@ -13,16 +12,9 @@ from ..catalog.models import (
 from ..extensions import db
 from ..payments import refunds
 from ..timeutil import local_today
+from ..web.admin import bp
 from . import places, services, users
 from .forms import ActionForm, OutletForm, ReviewForm, StaffForm, VillageForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """Keep every admin page for admins (anonymous: sign in; other roles: 403)."""
 
 
 @bp.context_processor

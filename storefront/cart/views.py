@@ -1,42 +1,25 @@
 """The shopper's cart: show it, add, change, remove, accept a new price."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, has_request_context, jsonify, redirect, render_template, \
-    request, session, url_for
+from flask import abort, flash, has_request_context, jsonify, redirect, render_template, request, \
+    session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, user_logged_in
+from flask_login import user_logged_in
 
 from ..redirects import safe_next
+from ..web.shop import bp
 from . import services
+from .current import SESSION_KEY, current_cart, keep
 from .forms import AddToCartForm, CartLineForm, UpdateQuantityForm
-
-bp = Blueprint("cart", __name__, url_prefix="/cart")
-SESSION_KEY = "cart"
-
-
-def current_cart():
-    """Return the signed-in shopper's account cart, or the guest's session cart."""
-    if current_user.is_authenticated:
-        return services.AccountCart(current_user)
-    return services.GuestCart(session.get(SESSION_KEY))
-
-
-def keep(cart) -> None:
-    """Store a guest cart back in the session (an account cart is already saved)."""
-    if isinstance(cart, services.GuestCart):
-        if cart.data:
-            session[SESSION_KEY] = cart.data
-        else:
-            session.pop(SESSION_KEY, None)
 
 
 def _back(next_value: str | None) -> str:
     referrer = urlsplit(request.referrer).path if request.referrer else None
-    return safe_next(next_value or referrer, url_for("cart.show"))
+    return safe_next(next_value or referrer, url_for("shop.cart"))
 
 
-@bp.get("")
+@bp.get("/cart", endpoint="cart")
 def show():
     return _render()
 
@@ -51,7 +34,7 @@ def _render(errors: dict | None = None, status: int = 200):
                            errors=errors or {}), status
 
 
-@bp.post("/add")
+@bp.post("/cart/add", endpoint="cart_add")
 def add():
     form = AddToCartForm()
     if not form.validate_on_submit():
@@ -71,14 +54,14 @@ def add():
         return jsonify(message=message, count=count,
                        count_words=ngettext("%(num)d sản phẩm", "%(num)d sản phẩm", count))
     flash(message, "info" if changed.notice else "success")
-    return redirect(safe_next(form.next.data, url_for("cart.show")))
+    return redirect(safe_next(form.next.data, url_for("shop.cart")))
 
 
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-@bp.post("/update")
+@bp.post("/cart/update", endpoint="cart_update")
 def update():
     form = UpdateQuantityForm()
     if not form.validate_on_submit():
@@ -91,10 +74,10 @@ def update():
     keep(cart)
     if changed.notice:
         flash(changed.notice, "info")
-    return redirect(safe_next(form.next.data, url_for("cart.show")))
+    return redirect(safe_next(form.next.data, url_for("shop.cart")))
 
 
-@bp.post("/remove")
+@bp.post("/cart/remove", endpoint="cart_remove")
 def remove():
     form = CartLineForm()
     if not form.validate_on_submit():
@@ -103,10 +86,10 @@ def remove():
     services.remove(cart, form.product_id.data)
     keep(cart)
     flash(_("Đã xoá sản phẩm khỏi giỏ hàng."), "info")
-    return redirect(safe_next(form.next.data, url_for("cart.show")))
+    return redirect(safe_next(form.next.data, url_for("shop.cart")))
 
 
-@bp.post("/accept-price")
+@bp.post("/cart/accept-price", endpoint="cart_accept_price")
 def accept_price():
     form = CartLineForm()
     if not form.validate_on_submit():
@@ -119,7 +102,7 @@ def accept_price():
     else:
         keep(cart)
         flash(_("Đã cập nhật giá mới cho “%(name)s”.", name=changed.product.name), "success")
-    return redirect(safe_next(form.next.data, url_for("cart.show")))
+    return redirect(safe_next(form.next.data, url_for("shop.cart")))
 
 
 @bp.app_context_processor

@@ -8,13 +8,12 @@ every word as typed, misspelt words are corrected: ``approximate`` is true and `
 gives the search used.
 Names are the Vietnamese originals with the English beside them where the shop has one.
 """
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
 from . import services
 from .filters import BadFilter, CatalogFilters
+from ..web.api import bp
 from .links import absolute_url, media_url
-
-bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Fields other packages add to one product's JSON, ``(product, found) -> None``: the pickup
 # calendar, which builds on the catalogue, adds each outlet's earliest ready day
@@ -33,7 +32,7 @@ def bad_filter(error: BadFilter):
     return jsonify(error=str(error), parameter=error.name), 400
 
 
-@bp.errorhandler(services.NotInCatalog)
+@bp.errorhandler(services.NotInCatalog)  # for every /api page
 def not_in_catalog(error):
     return jsonify(error="not found"), 404
 
@@ -80,5 +79,5 @@ def product_json(item: services.Listed) -> dict:
              "longitude": outlet.longitude}
             for outlet in product.outlets
         ],
-        "url": absolute_url("catalog.product", slug=product.slug),
+        "url": absolute_url("shop.product", slug=product.slug),
     }

@@ -2,16 +2,16 @@
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 
 from . import services
+from ..web.shop import bp
 from .cards import product_card
 from .filters import BadFilter, CatalogFilters, parse_place_type
 from .links import absolute_url, media_url, public_page_url
 from .models import ISSUING_LEVEL_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABELS, PlaceType
 from .queries import Scope
 
-bp = Blueprint("catalog", __name__, url_prefix="")
 _PLAIN_SLUG = re.compile(r"[a-z0-9-]+\Z")
 
 HOME_VILLAGES = 12
@@ -116,9 +116,9 @@ def sitemap():
 def _sitemap_urls(slugs: dict[str, list[str]]) -> list[str]:
     """Return the absolute address of every public page (built by hand: url_for is slow at 30,000)."""
     urls = [absolute_url(endpoint) for endpoint in
-            ("catalog.home", "catalog.products", "catalog.villages", "catalog.outlets")]
-    for kind, endpoint in (("products", "catalog.product"), ("villages", "catalog.village"),
-                           ("producers", "catalog.producer"), ("outlets", "catalog.outlet")):
+            ("shop.home", "shop.products", "shop.villages", "shop.outlets")]
+    for kind, endpoint in (("products", "shop.product"), ("villages", "shop.village"),
+                           ("producers", "shop.producer"), ("outlets", "shop.outlet")):
         prefix = absolute_url(endpoint, slug="x")[:-1]
         urls.extend(prefix + (slug if _PLAIN_SLUG.match(slug) else quote(slug))
                     for slug in slugs[kind])

@@ -1,26 +1,16 @@
 """Admin: certificates expiring in the next 30/60/90 days; revoking a certificate."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..redirects import safe_next
 from ..timeutil import local_today
+from ..web.admin import bp
 from .forms import RevokeForm
 from .renewals import WINDOWS, expiring_for_admins
 from .revocation import RevokeRefused, revoke
 
-bp = Blueprint("certificate_admin", __name__, url_prefix="/admin/certificates")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """Keep these pages for admins."""
-
-
-@bp.get("/expiring")
+@bp.get("/certificates/expiring", endpoint="expiring_certificates")
 def expiring():
     try:
         within = int(request.args.get("within", WINDOWS[0]))
@@ -33,7 +23,7 @@ def expiring():
                            form=RevokeForm())
 
 
-@bp.post("/<int:certificate_id>/revoke")
+@bp.post("/certificates/<int:certificate_id>/revoke")
 def revoke_certificate(certificate_id: int):
     form = RevokeForm()
     back = safe_next(request.form.get("next"), url_for("admin.certificates", status="verified"))

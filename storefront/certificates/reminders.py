@@ -51,7 +51,7 @@ def _remind(certificate, kind: ReminderKind, today: date) -> int:
         with transaction():
             db.session.add(CertificateReminder(certificate_id=certificate.id, kind=kind))
             db.session.flush()  # the unique constraint decides, before any mail is queued
-            renew_url = absolute_url("producer_dashboard.certificates",
+            renew_url = absolute_url("producer.certificates",
                                      product_id=certificate.product_id)
             template = "certificate_expired" if kind == ReminderKind.EXPIRED else "certificate_expiring"
             for address, locale in producer_addresses(certificate.product.producer):

@@ -167,15 +167,15 @@ def payment_methods(order_total: int) -> list[PaymentMethod]:
     return methods
 
 
-def place(cart_lines: list[CartLine], state: dict, user=None, locale: str = "vi"):
-    """Place the order the shopper reviewed (``state``: contact, assignment, payment, tokens).
+def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi"):
+    """Place the order the shopper reviewed (``state``: a ``CheckoutState``).
 
     :raises placement.PlacementError, placement.OutOfStock: see ``place_order``.
     """
-    contact = placement.Contact(**state["contact"])
-    return placement.place_order(cart_lines, contact, state["assignment"], state["payment"],
-                                 state["token"], user=user, locale=locale,
-                                 access_token=state["access"], pickup_days=state.get("days"))
+    contact = placement.Contact(**state.contact)
+    return placement.place_order(cart_lines, contact, state.assignment, state.payment,
+                                 state.token, user=user, locale=locale,
+                                 access_token=state.access, pickup_days=state.days)
 
 
 def start_card_payment(order: Order) -> str:

@@ -1,27 +1,23 @@
 """Checkout: contact, pickup outlets and payment on one page; then review; then place.
 
-The shopper's choices wait in the session under ``checkout`` between the steps:
-``{"contact": {...}, "assignment": {product id: outlet id}, "payment": ..., "preferred": outlet id,
-"token": one-time checkout token, "access": the order's future access token, "reviewed": cart}``.
-Product ids, quantities and prices always come from the cart and the database, never the form.
+The shopper's choices wait in a ``CheckoutState`` (``state.py``) between the steps.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..cart import services as cart_services
-from ..cart.views import current_cart, keep
+from ..cart.current import current_cart, keep
 from ..i18n import current_language
 from ..orders import codes
 from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
-from ..orders.views import remember_token
+from ..orders.viewing import remember_token
 from ..pickup import calendars as pickup_calendars, choices as pickup_choices
+from ..web.shop import bp
 from . import services
 from .forms import PAYMENT_METHOD_LABELS, CheckoutForm, PlaceOrderForm
-
-bp = Blueprint("checkout", __name__, url_prefix="/checkout")
-STATE = "checkout"
+from .state import CheckoutState
 
 
 @bp.app_template_global()
@@ -37,12 +33,10 @@ def cart_ready_days(cart_lines) -> list[tuple]:
             for p in plan.pickups]
 
 
-def _state() -> dict:
-    return dict(session.get(STATE) or {})
-
-
-def _save(state: dict) -> None:
-    session[STATE] = state
+@bp.app_template_global()
+def checkout_pickup_days() -> dict:
+    """Return the pickup day chosen so far for each outlet."""
+    return CheckoutState.load().days or {}
 
 
 def _user():
@@ -56,135 +50,135 @@ def _cart():
     return cart, cart_lines
 
 
-def _prefill(state: dict) -> dict:
+def _plan(cart_lines, *choices):
+    """Return the pickup plan for a cart ready to check out, or None after flashing why not."""
+    try:
+        cart_services.ensure_ready(cart_lines)
+        return services.plan(cart_lines, *choices)
+    except (cart_services.CartError, services.CheckoutError) as error:
+        flash(str(error), "error")
+        return None
+
+
+def _prefill(state: CheckoutState) -> dict:
     user = _user()
-    contact = state.get("contact") or (
+    contact = state.contact or (
         {"name": user.name, "phone": user.phone, "email": user.email} if user else {})
-    return {**contact, "payment_method": state.get("payment")}
+    return {**contact, "payment_method": state.payment}
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("/checkout", methods=["GET", "POST"], endpoint="checkout")
 def start():
+    state = CheckoutState.load()
     token = request.form.get("checkout_token") if request.form.get("place") else None
     existing = order_for_checkout_token(token) if token else None
     if existing is not None:  # a second tap on "place order"
-        return _already_placed(existing, _state())
+        return _already_placed(existing, state)
     _cart_obj, cart_lines = _cart()
-    state = _state()
-    try:
-        cart_services.ensure_ready(cart_lines)
-        plan = services.plan(cart_lines, state.get("assignment"),
-                             state.get("preferred") or services.preferred_outlet(_user()))
-    except (cart_services.CartError, services.CheckoutError) as error:
-        flash(str(error), "error")
-        return redirect(url_for("cart.show"))
+    plan = _plan(cart_lines, state.assignment, state.preferred or services.preferred_outlet(_user()))
+    if plan is None:
+        return redirect(url_for("shop.cart"))
     form = CheckoutForm(data=_prefill(state))
     methods = services.payment_methods(cart_services.total(cart_lines))
     if form.is_submitted():
         plan = _choose(form, cart_lines, plan, state)
-        _choose_days(form, plan, state)
         form.offer(plan, methods)
         if not form.refresh.data and not form.form_errors and form.validate():
-            state.update(contact=form.contact(), payment=form.payment_method.data)
-            _save(state)
-            if form.place.data:
-                return _place_from_start(form, state)
-            return redirect(url_for("checkout.review"), 303)
+            return _next_step(form, state)
     form.offer(plan, methods)
-    state.setdefault("token", services.new_checkout_token())
-    _save(state)
-    form.checkout_token.data = state["token"]
-    form.seen.data = services.cart_fingerprint(cart_lines)
-    return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
-                           total=cart_services.total(cart_lines))
+    return _render_start(form, plan, cart_lines, state)
 
 
-def _place_from_start(form, state: dict):
-    """Place the order from the one-screen checkout, as the review page's button would."""
-    state.setdefault("access", codes.new_access_token())
-    state["reviewed"] = form.seen.data or ""
-    _save(state)
-    return _submit(form.checkout_token.data or "", state, back="checkout.start")
-
-
-def _choose(form, cart_lines, plan, state):
-    """Apply the posted outlet choice or group moves; keep the result for the next step."""
+def _choose(form, cart_lines, plan, state: CheckoutState):
+    """Apply the posted outlet choice, group moves and pickup days; keep them for the next step."""
     try:
         plan = services.choose(cart_lines, plan, form.outlet_id.data,
                                form.group_moves(plan, request.form))
     except services.CheckoutError as error:
         form.form_errors.append(str(error))
-        return plan
-    state["assignment"] = {str(pid): oid for pid, oid in plan.assignment.items()}
-    if not plan.split:
-        state["preferred"] = plan.pickups[0].outlet.id
-    _save(state)
+    else:
+        state.assignment = {str(pid): oid for pid, oid in plan.assignment.items()}
+        if not plan.split:
+            state.preferred = plan.pickups[0].outlet.id
+    try:  # the earliest ready day for a pickup with none posted
+        state.days = pickup_choices.read(request.form, plan, state.days)
+    except pickup_choices.PickupDayError as error:
+        form.form_errors.append(str(error))
+    state.save()
     return plan
 
 
-def _choose_days(form, plan, state) -> None:
-    """Keep the pickup day posted for each pickup (the earliest ready day when none was)."""
-    try:
-        state["days"] = pickup_choices.read(request.form, plan, state.get("days"))
-    except pickup_choices.PickupDayError as error:
-        form.form_errors.append(str(error))
-    _save(state)
+def _next_step(form, state: CheckoutState):
+    """Keep the contact and payment; place the order at once, or show the review page."""
+    state.contact, state.payment = form.contact(), form.payment_method.data
+    state.save()
+    if not form.place.data:
+        return redirect(url_for("shop.checkout_review"), 303)
+    state.access = state.access or codes.new_access_token()
+    state.reviewed = form.seen.data or ""
+    state.save()
+    return _submit(form.checkout_token.data or "", state, back="shop.checkout")
 
 
-@bp.get("/review")
-def review():
+def _render_start(form, plan, cart_lines, state: CheckoutState):
+    state.token = state.token or services.new_checkout_token()
+    state.save()
+    form.checkout_token.data = state.token
+    form.seen.data = services.cart_fingerprint(cart_lines)
+    return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
+                           total=cart_services.total(cart_lines))
+
+
+@bp.get("/checkout/review")
+def checkout_review():
     _cart_obj, cart_lines = _cart()
-    state = _state()
-    if "contact" not in state:
-        return redirect(url_for("checkout.start"))
-    try:
-        cart_services.ensure_ready(cart_lines)
-        plan = services.plan(cart_lines, state.get("assignment"))
-    except (cart_services.CartError, services.CheckoutError) as error:
-        flash(str(error), "error")
-        return redirect(url_for("cart.show"))
+    state = CheckoutState.load()
+    if state.contact is None:
+        return redirect(url_for("shop.checkout"))
+    plan = _plan(cart_lines, state.assignment)
+    if plan is None:
+        return redirect(url_for("shop.cart"))
     stale = _stale_choice(plan, state, cart_services.total(cart_lines))
     if stale:
         flash(stale, "error")
-        return redirect(url_for("checkout.start"))
-    state.setdefault("token", services.new_checkout_token())
-    state.setdefault("access", codes.new_access_token())
-    state["reviewed"] = services.cart_fingerprint(cart_lines)
-    _save(state)
-    return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state["token"]),
+        return redirect(url_for("shop.checkout"))
+    state.token = state.token or services.new_checkout_token()
+    state.access = state.access or codes.new_access_token()
+    state.reviewed = services.cart_fingerprint(cart_lines)
+    state.save()
+    return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
                            plan=plan, lines=cart_lines, total=cart_services.total(cart_lines),
-                           contact=state["contact"],
-                           payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state["payment"])])
+                           contact=state.contact,
+                           payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
 
 
-def _stale_choice(plan, state: dict, total: int) -> str | None:
+def _stale_choice(plan, state: CheckoutState, total: int) -> str | None:
     """Return why the stored choices no longer fit the cart, if they do not."""
-    stored = {int(pid): oid for pid, oid in (state.get("assignment") or {}).items()}
-    if plan.assignment != stored:
+    if plan.assignment != state.stored_assignment:
         return _("Giỏ hàng hoặc điểm bán đã thay đổi. Vui lòng chọn lại điểm nhận hàng.")
-    if pickup_choices.stale(plan, state.get("days")):
-        return pickup_choices.stale(plan, state.get("days"))
-    if state.get("payment") not in [m.value for m in services.payment_methods(total)]:
+    if pickup_choices.stale(plan, state.days):
+        return pickup_choices.stale(plan, state.days)
+    if state.payment not in [m.value for m in services.payment_methods(total)]:
         return _("Vui lòng chọn lại phương thức thanh toán.")
     return None
 
 
-@bp.post("/place")
-def place():
+@bp.post("/checkout/place")
+def checkout_place():
     form = PlaceOrderForm()
     if not form.validate_on_submit():
         abort(400)
-    return _submit(form.checkout_token.data or "", _state())
+    return _submit(form.checkout_token.data or "", CheckoutState.load())
 
 
-def _submit(token: str, state: dict, back: str = "checkout.review"):
+def _submit(token: str, state: CheckoutState, back: str = "shop.checkout_review"):
     """Place the order the shopper saw, once: a repeated token leads to the order already placed."""
     existing = order_for_checkout_token(token) if token else None
     if existing is not None:
         return _already_placed(existing, state)
     cart, cart_lines = _cart()
-    if not token or state.get("token") != token \
-            or state.get("reviewed") != services.cart_fingerprint(cart_lines):
+    if not token or state.token != token \
+            or state.reviewed != services.cart_fingerprint(cart_lines):
         flash(_("Giỏ hàng đã thay đổi sau khi bạn xem lại. Vui lòng kiểm tra rồi đặt hàng."), "error")
         return redirect(url_for(back), 303)
     try:
@@ -193,7 +187,7 @@ def _submit(token: str, state: dict, back: str = "checkout.review"):
         return _already_placed(error.order, state)
     except (PlacementError, OutOfStock) as error:
         flash(str(error), "error")
-        return redirect(url_for("cart.show"), 303)
+        return redirect(url_for("shop.cart"), 303)
     remember_token(placed.order.number, placed.access_token)
     if placed.order.payment_method == PaymentMethod.CARD:
         return _pay_by_card(placed, cart)
@@ -201,36 +195,33 @@ def _submit(token: str, state: dict, back: str = "checkout.review"):
     if placed.order.payment_method == PaymentMethod.VIETQR:
         flash(_("Đã đặt đơn hàng %(number)s. Vui lòng chuyển khoản theo mã VietQR bên dưới.",
                 number=placed.order.number), "success")
-        return redirect(url_for("orders.show", number=placed.order.number), 303)
+        return redirect(url_for("shop.order", number=placed.order.number), 303)
     flash(_("Đã đặt đơn hàng %(number)s. Cảm ơn bạn!", number=placed.order.number), "success")
-    return redirect(url_for("orders.show", number=placed.order.number), 303)
+    return redirect(url_for("shop.order", number=placed.order.number), 303)
 
 
 def _pay_by_card(placed, cart):
     try:
         url = services.start_card_payment(placed.order)
     except services.CardPaymentFailed as error:
-        state = _state()
-        for key in ("token", "access", "payment"):
-            state.pop(key, None)
-        _save(state)
+        CheckoutState.load().forget_payment()
         flash(str(error), "error")
-        return redirect(url_for("checkout.start"), 303)
+        return redirect(url_for("shop.checkout"), 303)
     _finish(cart)
     return redirect(url, 303)
 
 
-def _already_placed(order, state: dict):
+def _already_placed(order, state: CheckoutState):
     """Send a repeated submit to the order the first one placed."""
-    if state.get("token") == order.checkout_token:
-        if codes.token_matches(order, state.get("access")):
-            remember_token(order.number, state["access"])
+    if state.token == order.checkout_token:
+        if codes.token_matches(order, state.access):
+            remember_token(order.number, state.access)
         _finish(current_cart())
-    return redirect(url_for("orders.show", number=order.number), 303)
+    return redirect(url_for("shop.order", number=order.number), 303)
 
 
 def _finish(cart) -> None:
     """Empty the cart and forget the checkout once its order exists."""
     cart_services.clear(cart)
     keep(cart)
-    session.pop(STATE, None)
+    CheckoutState.forget()

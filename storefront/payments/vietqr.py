@@ -7,8 +7,11 @@ The CRC comes from the standard library: ``binascii.crc_hqx(data, 0xFFFF)`` is e
 CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR).
 """
 import binascii
+import io
 import re
 from dataclasses import dataclass
+
+import segno
 
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"  # transfer to an account number (QRIBFTTC: to a card)
@@ -138,3 +141,10 @@ def decode(payload: str) -> Transfer:
     return Transfer(bank_bin=beneficiary.get("00", ""), account=beneficiary.get("01", ""),
                     amount=int(amount) if amount is not None else None, note=note,
                     dynamic=top["01"] == DYNAMIC)
+
+
+def png(payload: str) -> bytes:
+    """Return ``payload`` as a QR code image (PNG), large enough for a bank app to scan from a photo."""
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()

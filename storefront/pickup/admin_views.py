@@ -1,23 +1,15 @@
 """Admin: an outlet's opening hours, closures, pickup instructions and daily pickup limit."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..catalog.models import Outlet
 from ..extensions import db
 from ..timeutil import local_today
+from ..web.admin import bp
 from . import services
 from .display import weekly_hours
 from .forms import ClosureForm, OutletPickupForm
 
-bp = Blueprint("pickup_admin", __name__, url_prefix="/admin/outlets")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """Admins only (anonymous: sign in; other roles: 403)."""
 
 
 def _outlet(outlet_id: int) -> Outlet:
@@ -37,12 +29,12 @@ def _render(outlet, form=None, closure_form=None, status=200):
                            closures=[c for c in outlet.closures if c.last_day >= today]), status
 
 
-@bp.get("/<int:outlet_id>/pickup")
+@bp.get("/outlets/<int:outlet_id>/pickup", endpoint="outlet_pickup")
 def edit(outlet_id: int):
     return _render(_outlet(outlet_id))
 
 
-@bp.post("/<int:outlet_id>/pickup")
+@bp.post("/outlets/<int:outlet_id>/pickup", endpoint="save_outlet_pickup")
 def save(outlet_id: int):
     outlet = _outlet(outlet_id)
     form = OutletPickupForm()
@@ -52,10 +44,10 @@ def save(outlet_id: int):
                                 instructions_en=form.instructions_en.data,
                                 pickups_per_day=form.pickups_per_day.data)
     flash(_("Đã lưu giờ mở cửa và cách nhận hàng của %(name)s.", name=outlet.display_name), "success")
-    return redirect(url_for(".edit", outlet_id=outlet.id), 303)
+    return redirect(url_for(".outlet_pickup", outlet_id=outlet.id), 303)
 
 
-@bp.post("/<int:outlet_id>/closures")
+@bp.post("/outlets/<int:outlet_id>/closures")
 def add_closure(outlet_id: int):
     outlet = _outlet(outlet_id)
     form = ClosureForm()
@@ -64,13 +56,13 @@ def add_closure(outlet_id: int):
     services.add_closure(outlet, form.first_day.data, form.last_day.data, form.reason.data,
                          form.reason_en.data)
     flash(_("Đã thêm ngày nghỉ."), "success")
-    return redirect(url_for(".edit", outlet_id=outlet.id), 303)
+    return redirect(url_for(".outlet_pickup", outlet_id=outlet.id), 303)
 
 
-@bp.post("/<int:outlet_id>/closures/<int:closure_id>/delete")
+@bp.post("/outlets/<int:outlet_id>/closures/<int:closure_id>/delete")
 def remove_closure(outlet_id: int, closure_id: int):
     outlet = _outlet(outlet_id)
     if not services.remove_closure(outlet, closure_id):
         abort(404)
     flash(_("Đã xoá ngày nghỉ."), "success")
-    return redirect(url_for(".edit", outlet_id=outlet.id), 303)
+    return redirect(url_for(".outlet_pickup", outlet_id=outlet.id), 303)

@@ -4,7 +4,7 @@ Hours are data (weekday → list of ``{"opens": "08:00", "closes": "17:30"}``, w
 English, Monday first), closures from today on, instructions in both languages, whether it is
 open now, and how many listed products it carries.
 """
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import distinct, func, select
 
 from ..catalog import services as catalog
@@ -13,16 +13,11 @@ from ..catalog.listing import listed_on_sql
 from ..catalog.models import product_outlets
 from ..extensions import db
 from ..timeutil import local_today, utcnow
+from ..web.api import bp
 from . import calendars, schedule
 from .display import weekly_hours
 
-bp = Blueprint("pickup_api", __name__, url_prefix="/api")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-@bp.errorhandler(catalog.NotInCatalog)
-def not_found(error):
-    return jsonify(error="not found"), 404
 
 
 @bp.get("/outlets")
@@ -69,12 +64,12 @@ def outlet_json(outlet, product_count: int) -> dict:
         "open_now": status.open_now if status.hours_known else None,
         "pickups_per_day": outlet.pickups_per_day,
         "listed_products": product_count,
-        "url": absolute_url("catalog.outlet", slug=outlet.slug),
+        "url": absolute_url("shop.outlet", slug=outlet.slug),
     }
 
 
 def add_ready_days(product, found: dict) -> None:
-    """Give each outlet of a product's API JSON its earliest ready day (``catalog.api`` asks)."""
+    """Give each outlet of a product's API JSON its earliest ready day (``catalog.api_views`` asks)."""
     ready = ready_days_json(product)
     for outlet in found["outlets"]:
         outlet["earliest_ready_day"] = ready.get(outlet["slug"])

@@ -1,22 +1,12 @@
 """Producer: lead time and delivery days; what to bring where, by which day."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..timeutil import local_today
+from ..web.producer import bp
 from . import board, services
 from .forms import DeliveryForm
-
-bp = Blueprint("pickup_producer", __name__, url_prefix="/producer")
-
-
-@bp.before_request
-@role_required(Role.PRODUCER)
-def _only_producers():
-    """Producer accounts only (others: sign in, then 403)."""
-
 
 def _product_leads(products, formdata) -> tuple[dict[int, int | None], list[str]]:
     """Read each product's own lead time (``lead-<id>``; blank: the producer's) from the form."""

@@ -1,24 +1,15 @@
 """Producer dashboard: label sheets for products with a valid certificate."""
-from flask import Blueprint, Response, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..catalog.links import absolute_url
 from ..extensions import db
 from ..certificates.forms import LabelSheetForm
 from ..certificates.labels import LAYOUTS, MAX_LABELS, Label, label_sheet
 from ..certificates.renewals import renewals_of
+from ..web.producer import bp
 from .services import products_of
-
-bp = Blueprint("producer_labels", __name__, url_prefix="/producer")
-
-
-@bp.before_request
-@role_required(Role.PRODUCER)
-def _only_producers():
-    """Let only producer accounts in (others: sign in, then 403)."""
 
 
 def _labelled_products(producer) -> list:
@@ -58,7 +49,7 @@ def _labels_for(products, count: int) -> list[Label]:
     labels = []
     for product in products:
         certificate = product.current_certificate()
-        url = absolute_url("certificates.show", code=certificate.code)
+        url = absolute_url("shop.certificate", code=certificate.code)
         labels += [Label(product.name_vi, certificate.stars, certificate.code, url)] * count
     return labels
 

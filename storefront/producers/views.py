@@ -7,11 +7,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
+from ..catalog.models import (
+    GROUP_LABELS, ISSUING_LEVEL_LABELS, PRODUCT_STATUS_LABELS, REVIEW_LABELS,
+)
 from ..certificates.renewals import renewals_of
 from ..extensions import db
 from ..images import ImageRejected
-from . import fulfilment, services  # noqa: F401  (fulfilment adds its routes to bp)
-from .blueprint import bp
+from ..web.producer import bp
+from . import services
 from .errors import ProducerError
 from .forms import ActionForm, CertificateForm, PhotoAltForm, PhotoUploadForm, ProductForm
 from .overview import EXPIRY_WARNING_DAYS, overview
@@ -22,6 +25,12 @@ STATUS_MESSAGES = {
     "archive": _l("Đã lưu trữ sản phẩm."),
     "restore": _l("Đã khôi phục sản phẩm về bản nháp."),
 }
+
+
+@bp.context_processor
+def _labels():
+    return {"GROUP_LABELS": GROUP_LABELS, "PRODUCT_STATUS_LABELS": PRODUCT_STATUS_LABELS,
+            "REVIEW_LABELS": REVIEW_LABELS, "ISSUING_LEVEL_LABELS": ISSUING_LEVEL_LABELS}
 
 
 def _producer():

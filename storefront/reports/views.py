@@ -1,21 +1,18 @@
 """``/admin/reports``: the coordinators' figures, each table also as CSV."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_babel import format_decimal, format_percent, gettext as _, lazy_gettext as _l
 
-from ..accounts.decorators import role_required
-from ..accounts.models import Role
 from ..catalog.models import GROUP_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABELS
 from ..i18n import format_vnd
 from ..timeutil import local_today
+from ..web.admin import bp
 from .catalogue import CATALOGUE_TABLES
 from .charts import bar_chart
 from .forms import PeriodForm
 from .sales import SALES_TABLES, Period
 from .table import Table, to_csv
-
-bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
 
 COLUMN_LABELS = {
     "stars": _l("Hạng sao"), "products": _l("Sản phẩm"), "group": _l("Nhóm sản phẩm"),
@@ -40,12 +37,6 @@ TABLE_TITLES = {
     "sales_by_stars": _l("Bán hàng theo hạng sao"),
     "sales_by_group": _l("Bán hàng theo nhóm sản phẩm"),
 }
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """Reports are for the programme's coordinators."""
 
 
 def _default_period(today: date) -> Period:
@@ -117,7 +108,7 @@ BREAKDOWNS = ("sales_by_outlet", "sales_by_village", "sales_by_stars", "sales_by
 ROWS_SHOWN = 50  # a longer table shows its top rows; its CSV has them all
 
 
-@bp.get("/")
+@bp.get("/reports/", endpoint="reports")
 def index():
     """The listed catalogue today: products, producers and sales points."""
     today = local_today()
@@ -127,7 +118,7 @@ def index():
                            rows_shown=ROWS_SHOWN)
 
 
-@bp.get("/sales")
+@bp.get("/reports/sales", endpoint="sales_report")
 def sales():
     """Sales in a period: the months, and one breakdown (outlet, village, stars or group) at a time."""
     by = request.args.get("by", BREAKDOWNS[0])
@@ -144,7 +135,7 @@ def sales():
     ), 200 if period else 400
 
 
-@bp.get("/<name>.csv")
+@bp.get("/reports/<name>.csv", endpoint="report_csv")
 def download(name: str):
     if name in CATALOGUE_TABLES:
         table = CATALOGUE_TABLES[name](local_today())

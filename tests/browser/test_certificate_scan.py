@@ -21,7 +21,7 @@ def _label_urls(product_id: int) -> list[str]:
 
     product = db.session.get(Product, product_id)
     certificate = product.current_certificate()
-    url = absolute_url("certificates.show", code=certificate.code)
+    url = absolute_url("shop.certificate", code=certificate.code)
     pdf = label_sheet([Label(product.name_vi, certificate.stars, certificate.code, url)] * 2)
     page = pypdfium2.PdfDocument(io.BytesIO(pdf))[0]
     return [r.text for r in zxingcpp.read_barcodes(page.render(scale=200 / 72).to_pil())]

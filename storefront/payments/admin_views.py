@@ -1,0 +1,56 @@
+"""Admins: bank transfers to match or refund, and refunds owed."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..web.admin import bp
+from . import transfers
+from .transfer_forms import BankRefundForm, MatchTransferForm
+from .transfer_models import TRANSFER_OUTCOME_LABELS
+
+
+@bp.get("/transfers", endpoint="transfers")
+def transfers_page():
+    return render_template("payments/transfers.html", to_resolve=transfers.to_resolve(),
+                           owed=transfers.refunds_owed(), partly_paid=transfers.partly_paid(),
+                           recent=transfers.recent(), outcome_labels=TRANSFER_OUTCOME_LABELS,
+                           match_form=MatchTransferForm(formdata=None),
+                           refund_form=BankRefundForm(formdata=None))
+
+
+def _admin_action(form, action, done: str):
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for("admin.transfers"), 303)
+    try:
+        action()
+    except transfers.TransferError as error:
+        flash(str(error), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("admin.transfers"), 303)
+
+
+@bp.post("/transfers/<int:transfer_id>/match")
+def match_transfer(transfer_id: int):
+    form = MatchTransferForm()
+    return _admin_action(form, lambda: transfers.match_transfer(
+        transfer_id, form.order_number.data, current_user._get_current_object()),
+        _("Đã ghép giao dịch với đơn %(number)s.", number=form.order_number.data))
+
+
+@bp.post("/transfers/<int:transfer_id>/refund")
+def refund_transfer(transfer_id: int):
+    form = BankRefundForm()
+    return _admin_action(form, lambda: transfers.refund_transfer(
+        transfer_id, form.reference.data, current_user._get_current_object()),
+        _("Đã ghi nhận hoàn tiền; khách hàng được báo qua e-mail."))
+
+
+@bp.post("/transfer-refunds/<int:refund_id>/refunded")
+def transfer_refunded(refund_id: int):
+    form = BankRefundForm()
+    return _admin_action(form, lambda: transfers.settle_refund(
+        refund_id, form.reference.data, current_user._get_current_object()),
+        _("Đã ghi nhận hoàn tiền; khách hàng được báo qua e-mail."))
