@@ -5,6 +5,8 @@ from babel.numbers import format_currency, format_decimal
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_time, get_locale, get_translations, refresh
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
 
 
 def select_locale() -> str:
@@ -138,6 +140,25 @@ def _date_filter(value, fmt=None):
         format_date(value, fmt) if value else "")
 
 
+# An amount, a date or a code is never broken across lines (the body's `overflow-wrap: anywhere`
+# would split "650.000 ₫" or "OC-2026-000001"): in HTML, the filters wrap it in a span that
+# site.css keeps on one line. Mail (plain text) gets the bare text.
+WHOLE = {"money": "money", "day": "day", "ref": "ref"}
+
+
+def whole(text: str, kind: str = "ref"):
+    """Return ``text`` wrapped so a line never breaks inside it (``kind``: money, day or ref)."""
+    return Markup('<span class="%s">%s</span>') % (WHOLE[kind], escape(text)) if text else text
+
+
+def _whole_filter(formatter, kind: str):
+    @pass_eval_context
+    def apply(eval_ctx, value, *args):
+        text = formatter(value, *args)
+        return whole(text, kind) if eval_ctx.autoescape else text
+    return apply
+
+
 def register_template_helpers(app) -> None:
     # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -150,9 +171,10 @@ def register_template_helpers(app) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
-    app.jinja_env.filters["vnd"] = format_vnd
-    app.jinja_env.filters["datetime"] = lambda value, fmt=None: format_moment(value)
-    app.jinja_env.filters["date"] = _date_filter
+    app.jinja_env.filters["vnd"] = _whole_filter(format_vnd, "money")
+    app.jinja_env.filters["datetime"] = _whole_filter(lambda value, fmt=None: format_moment(value), "day")
+    app.jinja_env.filters["date"] = _whole_filter(_date_filter, "day")
+    app.jinja_env.filters["ref"] = _whole_filter(lambda value: "" if value is None else str(value), "ref")
     app.jinja_env.filters["time"] = format_clock
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = format_number

@@ -196,12 +196,23 @@ def test_a_product_page_shows_its_price_in_the_readers_format(client):
 
 def test_times_are_shown_in_hanoi_time_in_the_readers_language(app):
     moment = dt.datetime(2026, 1, 1, 17, 30)  # stored as UTC: 00:30 on 2 January in Hà Nội
-    show = app.jinja_env.filters["datetime"]
+    show = app.jinja_env.from_string("{% autoescape false %}{{ moment|datetime }}{% endautoescape %}")  # mail
     with app.test_request_context():
         with force_locale("vi"):
-            assert show(moment) == "02/01/2026 00:30"
+            assert show.render(moment=moment) == "02/01/2026 00:30"
         with force_locale("en"):
-            assert show(moment) == "2 Jan 2026, 12:30 AM"
+            assert show.render(moment=moment) == "2 Jan 2026, 12:30 AM"
+
+
+def test_on_a_page_an_amount_a_date_and_a_code_are_each_kept_on_one_line(app):
+    page = app.jinja_env.from_string(
+        "{% autoescape true %}{{ 650000|vnd }} {{ moment|datetime }} {{ number|ref }} {{ day|date }}"
+        "{% endautoescape %}")
+    with app.test_request_context(), force_locale("vi"):
+        html = page.render(moment=dt.datetime(2026, 1, 1, 17, 30), number="OC-2026-000001<",
+                           day=dt.date(2026, 10, 1))
+    assert html == ('<span class="money">650.000 ₫</span> <span class="day">02/01/2026 00:30</span> '
+                    '<span class="ref">OC-2026-000001&lt;</span> <span class="day">01/10/2026</span>')
 
 
 def test_days_and_counts_read_the_same_on_every_page_of_a_language(app):

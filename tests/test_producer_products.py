@@ -37,14 +37,29 @@ def test_new_product_is_a_draft_with_slug_search_text_and_outlets(signed_in, db,
     assert "binh gom men lam" in product.search_text and "blue glaze vase" in product.search_text
 
 
+@pytest.mark.parametrize("typed, price", [
+    ("450000", 450000), ("450.000", 450000), ("450,000", 450000), ("450 000", 450000),
+    ("450k", 450000), ("450K", 450000), ("450.000 đ", 450000), ("450.000₫", 450000),
+    ("1,2tr", 1_200_000), ("1.2 triệu", 1_200_000), ("1tr2", 1_200_000), ("1.234.567", 1_234_567),
+    ("450.000,00", 450000),
+])
+def test_price_is_read_as_vietnamese_people_type_it(signed_in, db, typed, price):
+    response = signed_in.post("/producer/products/new", data=form(price=typed))
+    assert response.status_code == 302
+    assert only_product(db).price == price
+
+
 @pytest.mark.parametrize("price, message", [
-    ("150.000", "không có dấu chấm hay phẩy"),
-    ("150,000", "không có dấu chấm hay phẩy"),
-    ("150000.5", "không có dấu chấm hay phẩy"),
-    ("1e5", "không có dấu chấm hay phẩy"),
-    ("-5", "Giá phải từ 1 đến 1.000.000.000 đồng"),
+    ("150000.5", "Không đọc được giá này"),
+    ("450.5", "Không đọc được giá này"),
+    ("450.00", "Không đọc được giá này"),
+    ("1.2.3", "Không đọc được giá này"),
+    ("1e5", "Không đọc được giá này"),
+    ("nhiều", "Không đọc được giá này"),
+    ("-5", "Không đọc được giá này"),
     ("0", "Giá phải từ 1 đến 1.000.000.000 đồng"),
     ("1000000001", "Giá phải từ 1 đến 1.000.000.000 đồng"),
+    ("1.000.000.001", "Giá phải từ 1 đến 1.000.000.000 đồng"),
     ("", "Hãy nhập giá"),
 ])
 def test_price_must_be_whole_dong_in_range(signed_in, db, price, message):
@@ -52,6 +67,7 @@ def test_price_must_be_whole_dong_in_range(signed_in, db, price, message):
     page = response.get_data(as_text=True)
     assert message in page
     assert 'value="Bình gốm men lam"' in page  # what was typed comes back
+    assert f'value="{price}"' in page or not price
     assert db.session.scalars(select(Product)).first() is None
 
 
@@ -152,8 +168,8 @@ def test_dashboard_says_why_a_product_is_not_listed(signed_in, db, producer_user
     page = signed_in.get("/producer/").get_data(as_text=True)
     row = {name: page[page.index(name):][:2500] for name in
            ("Listed one", "Draft one", "Pending cert", "Expired cert")}
-    assert "Đang hiển thị" in row["Listed one"]
-    assert "Bản nháp — chưa đăng bán" in row["Draft one"]
+    assert "Đang bán: khách đang thấy" in row["Listed one"]
+    assert "Bản nháp: khách chưa thấy" in row["Draft one"]
     assert "Chứng nhận OCOP đang chờ duyệt" in row["Pending cert"]
     assert "Chứng nhận OCOP đã hết hạn" in row["Expired cert"]
 
@@ -186,19 +202,52 @@ def test_certificate_expiring_within_90_days_is_flagged_with_its_date(
     CertificateFactory(product=product, decision_date=expires_on - dt.timedelta(days=1000),
                        expires_on=expires_on)
     page = signed_in.get("/producer/").get_data(as_text=True)
-    assert ("sắp hết hạn" in page) is warned
+    assert ("Cần gia hạn chứng nhận OCOP" in page) is warned
     assert (f"còn {days_left} ngày" in page) is warned
 
 
-def test_expiry_warning_shows_the_date(signed_in, db, producer_user):
+def test_one_renewal_notice_per_certificate_with_one_date(signed_in, db, producer_user):
     product = ProductFactory(producer=producer_user.producer, certified=False)
     expires_on = local_today() + dt.timedelta(days=30)
     CertificateFactory(product=product, decision_date=expires_on - dt.timedelta(days=1000),
                        expires_on=expires_on)
     with signed_in.application.test_request_context():
         from storefront.i18n import format_day
-        shown = format_day(expires_on)
-    assert shown in signed_in.get("/producer/").get_data(as_text=True)
+        last_day, first_day_gone = format_day(expires_on - dt.timedelta(days=1)), format_day(expires_on)
+    page = signed_in.get("/producer/").get_data(as_text=True)
+    assert page.count("Cần gia hạn chứng nhận OCOP") == 1
+    assert last_day in page and first_day_gone not in page  # "valid to the end of", one day everywhere
+
+
+@pytest.mark.parametrize("status, shown, not_shown", [
+    ("published", "Đang bán: khách đang thấy", "khách chưa thấy"),
+    ("draft", "Bản nháp: khách chưa thấy", "Đang bán"),
+    ("archived", "Đã lưu trữ: khách không thấy", "Đang bán"),
+])
+def test_each_product_has_one_status_that_says_what_shoppers_see(
+        signed_in, db, producer_user, status, shown, not_shown):
+    ProductFactory(producer=producer_user.producer, name_vi="Nón lá", status=status)
+    page = signed_in.get("/producer/").get_data(as_text=True)
+    card = page[page.index("Nón lá"):]
+    assert shown in card and not_shown not in card
+
+
+def test_a_product_on_sale_the_shop_cannot_show_says_so_in_one_status(signed_in, db, producer_user):
+    product = ProductFactory(producer=producer_user.producer, name_vi="Nón lá", certified=False)
+    CertificateFactory(product=product, status="pending")
+    page = signed_in.get("/producer/").get_data(as_text=True)
+    card = page[page.index("Nón lá"):]
+    assert "Đã đăng bán, nhưng khách chưa thấy" in card and "Chứng nhận OCOP đang chờ duyệt" in card
+    assert "Đang bán:" not in card and ">Đang bán<" not in card
+
+
+def test_archiving_asks_first_without_a_script(signed_in, db, own_product):
+    page = signed_in.get("/producer/").get_data(as_text=True)
+    action = f'action="/producer/products/{own_product.id}/archive"'
+    question = page[page.index('<details class="confirm-step'):]
+    question = question[:question.index("</details>")]
+    assert action in question and "Lưu trữ “" in question  # the form only inside the question
+    assert page.count(action) == 1
 
 
 def test_only_producers_reach_the_dashboard(client, login):
@@ -246,7 +295,7 @@ def test_the_first_listing_is_guided_from_details_to_photos_to_certificate(signe
 
 
 def test_the_product_form_names_the_missing_english_and_previews_the_english_page(signed_in, db):
-    signed_in.post("/producer/products/new", data=form(name_en="Blue-glazed vase"))
+    signed_in.post("/producer/products/new", data=form(name_en="Blue-glazed vase", unit_vi="chiếc cao 30 cm"))
     product = only_product(db)
 
     page = signed_in.get(f"/producer/products/{product.id}/edit").get_data(as_text=True)
@@ -256,3 +305,11 @@ def test_the_product_form_names_the_missing_english_and_previews_the_english_pag
     assert "Tên tiếng Anh" not in missing
     preview = page[page.index("english-preview-heading"):][:1200]
     assert "Blue-glazed vase" in preview and "₫450,000" in preview and "chỉ có tiếng Việt" in preview
+
+
+def test_a_unit_from_the_list_needs_no_english_typed(signed_in, db):
+    signed_in.post("/producer/products/new", data=form(name_en="Blue-glazed vase", unit_vi="hộp 500 g"))
+    page = signed_in.get(f"/producer/products/{only_product(db).id}/edit").get_data(as_text=True)
+    preview = page[page.index("english-preview-heading"):][:1200]
+    assert '<span lang="en">box of 500 g</span>' in preview
+    assert "Đơn vị bán (tiếng Anh)" not in page[page.index("data-english-missing"):][:800]

@@ -58,6 +58,30 @@ def test_the_order_page_lists_the_transfer_as_text_with_copy_buttons_and_a_count
     assert not re.search(r"\son[a-z]+=", box) and 'style="' not in box  # CSP: no handlers, no styles
 
 
+def test_a_phone_that_must_pay_can_save_the_qr_and_open_a_bank_app(app, client):
+    """Vietnamese bank apps scan from the gallery; some open from vietqr.io's published deeplinks."""
+    placed, _products = transfer_order(quantity=2, price=175_000)
+    order = placed.order
+    box = order_page(client, placed).split('id="vietqr"')[1].split("</section>")[0]
+    save = re.search(r'<a [^>]*href="([^"]+)" download="([^"]+)" id="vietqr-save"', box)
+    assert save[2] == f"VietQR-{order.number}.png"
+    saved = client.get(save[1])
+    assert saved.mimetype == "image/png" and decoded(saved.data) == payment_request(order).payload
+    links = re.findall(r'href="(https://dl\.vietqr\.io/pay\?[^"]+)"', box)
+    assert [re.search(r"app=(\w+)", link)[1] for link in links] == ["mb", "icb", "acb", "ocb"]
+    code = order.payment_code
+    for link in links:  # the shop's account at Vietcombank (vcb), the amount due, the payment code
+        assert f"&ba=1023456789@vcb&am=350000&tn={code}&bn=HTX%20OCOP%20HA%20NOI" in link.replace("&amp;", "&")
+
+
+def test_no_bank_app_link_is_guessed_for_a_bank_without_a_known_code():
+    from storefront.payments.bank_apps import app_links
+
+    assert app_links("970999", "123", 1000, "OC1") == []
+    assert app_links("970422", "123", 1000, "OC 1")[0] == (
+        "MBBank", "https://dl.vietqr.io/pay?app=mb&ba=123@mb&am=1000&tn=OC%201")
+
+
 def test_the_qr_is_for_the_order_holder_only(app, client):
     placed, _products = transfer_order()
     assert client.get(f"/orders/{placed.order.number}/vietqr.png").status_code == 404
@@ -78,7 +102,8 @@ def test_after_a_partial_transfer_the_qr_asks_for_the_rest(app, client):
     placed, _products = transfer_order(quantity=2, price=150_000)
     post(client, notification(placed.order.payment_code, 100_000))
     page = order_page(client, placed)
-    assert "Đã nhận 100.000" in page and "200.000" in page.split('id="vietqr-partial"')[1]
+    text = re.sub(r"<[^>]+>", "", page)  # amounts are spans that keep them on one line
+    assert "Đã nhận 100.000" in text and "200.000" in page.split('id="vietqr-partial"')[1]
     src = re.search(r'<img class="vietqr-image[^>]* src="([^"]+)"', page)[1]
     assert vietqr.decode(decoded(client.get(src).data)).amount == 200_000
 

@@ -12,6 +12,7 @@ from ..text import fold, random_code
 from ..timeutil import add_months, local_today, utcnow
 from . import listing_rule
 from .statuses import ProductStatus, ReviewStatus
+from .units import english_unit
 
 CERTIFICATE_MONTHS = 36
 
@@ -122,6 +123,11 @@ ISSUING_LEVEL_LABELS = {
 }
 
 STAR_SCORE_RANGES = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
+
+
+def _english() -> bool:
+    locale = current_locale()
+    return locale is not None and locale.language == "en"
 
 
 def _in_locale(vi: str | None, en: str | None) -> str:
@@ -325,7 +331,15 @@ class Product(db.Model):
 
     @property
     def unit(self) -> str:
-        return _in_locale(self.unit_vi, self.unit_en)
+        """Return the unit in the reader's language; an English reader gets a known unit in English."""
+        if self.unit_en or not _english():
+            return _in_locale(self.unit_vi, self.unit_en)
+        return english_unit(self.unit_vi) or self.unit_vi
+
+    @property
+    def unit_in_vietnamese(self) -> bool:
+        """Tell whether an English reader sees the unit as the producer wrote it, in Vietnamese."""
+        return _english() and not self.unit_en and english_unit(self.unit_vi) is None
 
     # The listing rule lives in listing_rule.py (in SQL: listing.py, which builds on these
     # models); these two methods only let templates and other domains ask a loaded product.

@@ -21,7 +21,7 @@ from ..orders.models import Order, PaymentMethod, PaymentStatus, PickupStatus
 from ..orders.transitions import OPEN_PICKUP, actor_label, record
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
-from . import bank_account, vietqr
+from . import bank_account, bank_apps, vietqr
 from .bank_account import Account, codes_in, owe_refund, shop_account
 from .transfer_models import (
     BankTransfer, RefundOwedStatus, TransferOutcome, TransferRefund, TransferSource, TransferStatus,
@@ -45,6 +45,11 @@ class PaymentRequest:
     note: str
     payload: str
     deadline: datetime | None
+
+    def app_links(self) -> list[tuple[str, str]]:
+        """Return (bank app, link) for the apps that open with this transfer filled in."""
+        return bank_apps.app_links(self.account.bank.bin, self.account.number, self.amount, self.note,
+                                   self.account.name)
 
     def minutes_left(self, now: datetime | None = None) -> int:
         """Return whole minutes until the deadline, rounded up (0 once it has passed)."""

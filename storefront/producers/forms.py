@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..catalog import units
 from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
 from ..catalog.certification import (
     CertificateInvalid, check_decision_date, check_issuing_level, check_score,
@@ -81,7 +82,8 @@ class ProductForm(FlaskForm):
     description_en = _optional_text(_l("Mô tả tiếng Anh"), 5000, area=True)
     group = SelectField(_l("Nhóm sản phẩm"), choices=_choices((g.value, GROUP_LABELS[g]) for g in ProductGroup),
                         invalid_choice_message=_l("Hãy chọn một nhóm sản phẩm trong danh sách."))
-    unit_vi = _required_text(_l("Đơn vị bán (ví dụ: hộp 500 g)"), 60, _l("Hãy nhập đơn vị bán."))
+    unit_vi = _required_text(_l("Đơn vị bán (chọn trong danh sách, có thể thêm cỡ: hộp 500 g)"), 60,
+                             _l("Hãy nhập đơn vị bán."))
     unit_en = _optional_text(_l("Đơn vị bán (tiếng Anh)"), 60)
     price = PriceField(
         _l("Giá (đồng)"),
@@ -105,6 +107,12 @@ class ProductForm(FlaskForm):
     def __init__(self, *args, outlets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.outlets.choices = _choices((o.id, o.display_name) for o in outlets)
+
+    unit_choices = units.choices()  # offered beside unit_vi; each reads in English by itself
+
+    def english_unit(self) -> str | None:
+        """Return the unit an English page will show: the one typed, else the vocabulary's."""
+        return self.unit_en.data or units.english_unit(self.unit_vi.data)
 
     def details(self) -> ProductDetails:
         """Return what the producer typed, for the product services."""

@@ -26,6 +26,11 @@ class ProductOverview:
     def reason_labels(self) -> list:
         return [REASONS[reason] for reason in self.reasons]
 
+    @property
+    def obstacles(self) -> list:
+        """Return what keeps the product off the shop besides its own status (draft, archived)."""
+        return [REASONS[reason] for reason in self.reasons if reason not in ("draft", "archived")]
+
 
 def overview(product: Product, today: date | None = None) -> ProductOverview:
     """Return the product's dashboard row for ``today`` (Hanoi's date by default)."""
