@@ -205,7 +205,7 @@ class CounterPayment(db.Model):
 
     __table_args__ = (
         db.CheckConstraint("amount > 0", name="counter_amount_positive"),
-        db.CheckConstraint("method in ('cash', 'transfer')", name="counter_method_known"),
+        one_of("method", CounterMethod, name="counter_method_known"),
     )
 
 
