@@ -107,6 +107,8 @@ class Config:
     # Per IP and per submitted address (registration also mails the owner of an address in use).
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # confirmation links mailed again (at sign-in) to one address
+    CONFIRMATION_MAIL_LIMIT = os.environ.get("CONFIRMATION_MAIL_LIMIT", "3 per hour")
     PASSWORD_RESET_MAX_AGE = 3600  # a reset link works for one hour, once
     CONFIRM_EMAIL_MAX_AGE = 7 * 24 * 3600
 

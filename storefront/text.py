@@ -1,6 +1,7 @@
 """Vietnamese text folding for slugs and accent-insensitive search; codes people read and type."""
 import re
 import secrets
+import unicodedata
 
 from unidecode import unidecode
 
@@ -34,3 +35,19 @@ def slugify(text: str, max_length: int = 80) -> str:
 def random_code(length: int) -> str:
     """Return ``length`` random characters of ``CODE_ALPHABET``."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+_LINK = re.compile(r"://|\bwww\.", re.IGNORECASE)
+
+
+def is_one_plain_line(text: str | None) -> bool:
+    """Tell whether ``text`` is one line of plain text: no line break, control character or link.
+
+    Names are printed at the top of mail sent to any address, so they must not carry a message.
+    """
+    if not text:
+        return True
+    if any(unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+           for char in text):
+        return False
+    return _LINK.search(text) is None

@@ -11,8 +11,10 @@ from wtforms.validators import (
 from ..catalog.models import PRODUCER_KIND_LABELS
 from ..form_fields import strip_text
 from ..phones import InvalidPhone, normalize_phone
+from ..text import is_one_plain_line
 from .models import Role
 from .services import MIN_PASSWORD_LENGTH
+from .signup import NAME_NOT_PLAIN
 
 ROLE_LABELS = {
     Role.SHOPPER: _l("Người mua"),
@@ -64,9 +66,15 @@ def new_password_fields():
     return password, confirm
 
 
+def one_plain_line(_form, field) -> None:
+    """Refuse a name with a line break, a control character or a link (``accounts.signup``)."""
+    if not is_one_plain_line(field.data):
+        raise ValidationError(NAME_NOT_PLAIN)
+
+
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Họ và tên"), filters=[strip_text],
-                       validators=[DataRequired(_l("Vui lòng nhập họ tên.")), Length(max=120)])
+    name = StringField(_l("Họ và tên"), filters=[strip_text], validators=[
+        DataRequired(_l("Vui lòng nhập họ tên.")), Length(max=120), one_plain_line])
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Số điện thoại (không bắt buộc)"))
     password, confirm = new_password_fields()
@@ -79,7 +87,7 @@ class ProducerRegisterForm(RegisterForm):
 
     phone = phone_field(_l("Số điện thoại"), required=True)
     producer_name = StringField(_l("Tên cơ sở sản xuất"), filters=[strip_text], validators=[
-        DataRequired(_l("Vui lòng nhập tên cơ sở sản xuất.")), Length(max=200)])
+        DataRequired(_l("Vui lòng nhập tên cơ sở sản xuất.")), Length(max=200), one_plain_line])
     kind = SelectField(_l("Loại hình"), choices=choices(PRODUCER_KIND_LABELS.items()),
                        validators=[DataRequired(_l("Vui lòng chọn loại hình."))])
     village_id = SelectField(_l("Làng nghề"), coerce=int, validate_choice=True,

@@ -3,17 +3,29 @@
 A new address gets an unconfirmed account and a confirmation link; an address already in use gets a
 "you already have an account" mail sent to its owner instead. Both answer the visitor the same way.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Producer, ReviewStatus
 from ..extensions import db
 from ..notifications.services import queue
 from ..slugs import unique_slug
+from ..text import is_one_plain_line
 from ..unit_of_work import transaction
 from . import links
 from .models import Role, User
 from .recovery import send_confirmation
-from .services import DuplicateEmail, account_with, new_user, normalize_email
+from .services import AccountError, DuplicateEmail, account_with, new_user, normalize_email
+
+NAME_NOT_PLAIN = _l("Tên chỉ được là một dòng chữ: không xuống dòng, không ký tự điều khiển, "
+                    "không đường dẫn.")
+
+
+class NameNotPlain(AccountError):
+    """A name that is not one line of plain text (it would be printed at the top of mail)."""
+
+    def __init__(self):
+        super().__init__(str(NAME_NOT_PLAIN))
 
 
 def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
@@ -21,7 +33,9 @@ def register_shopper(*, email: str, name: str, password: str, phone: str | None 
     """Create an unconfirmed shopper and mail its link, or mail the existing owner.
 
     :raises AccountError: malformed e-mail or a password that is too short.
+    :raises NameNotPlain: a name with a line break, a control character or a link.
     """
+    _check_names(name)
     _register(email, locale, lambda: new_user(email=email, name=name, password=password, phone=phone,
                                               locale=locale))
 
@@ -31,7 +45,11 @@ def register_producer(*, email: str, name: str, password: str, phone: str | None
     """Create a pending producer and its unconfirmed account, or mail the existing owner.
 
     The producer reaches the admins' queue once the address is confirmed (``admin.services``).
+
+    :raises NameNotPlain: the person's or the producer's name is not one line of plain text.
     """
+    _check_names(name, producer["name"])
+
     def make() -> User:
         record = Producer(slug=unique_slug(Producer, producer["name"]), status=ReviewStatus.PENDING,
                           **producer)
@@ -41,6 +59,11 @@ def register_producer(*, email: str, name: str, password: str, phone: str | None
                         producer=record, locale=locale)
 
     _register(email, locale, make)
+
+
+def _check_names(*names: str) -> None:
+    if not all(is_one_plain_line(name) for name in names):
+        raise NameNotPlain()
 
 
 def _register(email: str, locale: str, make) -> None:

@@ -7,7 +7,7 @@ from ..extensions import limiter, login_manager
 from ..i18n import current_language
 from ..redirects import safe_next
 from ..web.shop import bp
-from . import recovery, services, signup
+from . import recovery, services, signin, signup
 from .forms import (
     ROLE_LABELS, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProducerRegisterForm, RegisterForm,
     ResetPasswordForm,
@@ -33,13 +33,8 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    """Key failed sign-ins by the e-mail they tried, whatever address they came from."""
-    return "login-email:" + services.normalize_email(request.form.get("email", ""))
-
-
 def _failed(response) -> bool:
-    """Count only failed sign-ins: a success redirects."""
+    """Count only failed sign-ins from this IP: a success redirects."""
     return response.status_code != 302
 
 
@@ -82,27 +77,34 @@ def landing_for(user) -> str:
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email, deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)  # per IP; per address: signin
 def login():
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.SignInFailed as error:
+            user = signin.sign_in(form.email.data, form.password.data,
+                                  request.cookies.get(signin.DEVICE_COOKIE))
+        except services.AccountError as error:
             form.form_errors.append(str(error))
+            status = 429 if isinstance(error, signin.TooManyFailures) else 200
         else:
-            if not user.email_confirmed:
-                recovery.resend_confirmation(user)
-                form.form_errors.append(_("Vui lòng xác nhận địa chỉ e-mail trước khi đăng nhập. "
-                                          "Chúng tôi vừa gửi lại đường dẫn xác nhận."))
-                return render_template("accounts/login.html", form=form)
             start_session(user, remember=form.remember.data)
-            target = safe_next(request.args.get("next"), landing_for(user))
-            if target == url_for("shop.home"):  # the header's sign-in link from the home page
-                target = landing_for(user)
-            return redirect(target)
-    return render_template("accounts/login.html", form=form)
+            return _signed_in(user, redirect(_landing_after_sign_in(user)))
+    return render_template("accounts/login.html", form=form), status
+
+
+def _landing_after_sign_in(user) -> str:
+    target = safe_next(request.args.get("next"), landing_for(user))
+    return landing_for(user) if target == url_for("shop.home") else target  # the home page's link
+
+
+def _signed_in(user, response):
+    """Mark this browser as one the owner signed in from (its failures count apart: ``signin``)."""
+    response.set_cookie(signin.DEVICE_COOKIE, signin.device_cookie_for(user),
+                        max_age=signin.DEVICE_COOKIE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
@@ -191,7 +193,7 @@ def reset_password(token):
         else:
             start_session(user)
             flash(_("Đã đặt mật khẩu mới. Các phiên đăng nhập khác đã kết thúc."), "success")
-            return redirect(landing_for(user))
+            return _signed_in(user, redirect(landing_for(user)))
     return render_template("accounts/reset_password.html", form=form)
 
 
