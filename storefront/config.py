@@ -165,6 +165,11 @@ class Config:
     # no request waits for SMTP). Seconds each SMTP step may take before the relay counts as down.
     MAIL_SEND_AFTER_COMMIT = True
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # A message claimed by a sender that died is sent again after max(this, 15 × MAIL_TIMEOUT) s.
+    MAIL_CLAIM_MIN_SECONDS = float(os.environ.get("MAIL_CLAIM_MIN_SECONDS", "90"))
+    # The worker's outbox sweep runs every this many seconds (1–60; Huey looks at its schedule
+    # once a minute, storefront/worker.py looks this often): a lost task delays mail this long.
+    OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
     # Tasks run by a worker from the queue (storefront/queue.py); True runs each at once, in the caller.
     TASKS_IMMEDIATE = False
 

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -122,24 +122,29 @@ def task(name: str | None = None, **options):
 # schedule clears them all. A run that outlasts its lock may overlap the next one: every job is
 # safe to run twice. Each run then notes when it finished, so /healthz sees a job that stopped.
 PERIODIC: dict[str, float] = {}  # job name -> seconds between runs (its schedule's interval)
+_SETTINGS: dict[str, str] = {}  # job name -> the setting that says its interval instead
 _LOCK = "periodic-lock.{}"
 _RAN = "periodic-ran.{}"
 _SCHEDULE_STARTED = "periodic-schedule-started"
 
 
-def periodic(schedule, every: float, **options):
+def periodic(schedule, every: float, setting: str | None = None, **options):
     """Declare a job the worker runs on ``schedule`` (a crontab that fires every ``every`` seconds).
 
-    Overlapping runs of one job are skipped, but never for longer than ``every`` seconds.
+    With ``setting``, the app's config says the interval instead (the worker's scheduler enqueues
+    the job that often: see ``storefront/worker.py``). Overlapping runs of one job are skipped,
+    but never for longer than its interval.
     """
 
     def decorator(func):
         name = func.__name__
         PERIODIC[name] = every
+        if setting:
+            _SETTINGS[name] = setting
 
         @functools.wraps(func)
         def run():
-            if not _take_lock(name, every):
+            if not _take_lock(name, interval(name)):
                 log.info("periodic job %s is still running elsewhere: skipped", name)
                 return None
             try:
@@ -151,6 +156,14 @@ def periodic(schedule, every: float, **options):
         return huey.periodic_task(schedule, name=name, **options)(in_app_context(run))
 
     return decorator
+
+
+def interval(name: str) -> float:
+    """Return the seconds between runs of periodic job ``name`` (in an app context: its setting)."""
+    setting = _SETTINGS.get(name)
+    if setting and has_app_context():
+        return float(current_app.config[setting])
+    return PERIODIC[name]
 
 
 def _take_lock(name: str, seconds: float) -> bool:
@@ -185,9 +198,9 @@ def stale_jobs(now: float | None = None) -> list[str]:
         return []
     now = time.time() if now is None else now
     stale = []
-    for name, every in sorted(PERIODIC.items()):
+    for name in sorted(PERIODIC):
         ran = huey.get(_RAN.format(name), peek=True)
-        if now - max(ran or 0.0, started) > 2 * every:
+        if now - max(ran or 0.0, started) > 2 * interval(name):
             stale.append(name)
     return stale
 

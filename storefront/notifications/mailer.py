@@ -41,9 +41,11 @@ def claim_lease() -> timedelta:
     """Return how long a claimed message is left to its sender before others may retry it.
 
     Long enough for one send that the watchdog lets finish (every SMTP step at MAIL_TIMEOUT),
-    short enough that a message whose sender was killed goes out again within minutes.
+    short enough that a message whose sender was killed goes out again within minutes (at least
+    ``MAIL_CLAIM_MIN_SECONDS``, 90 s; tests that kill real workers shorten it).
     """
-    return timedelta(seconds=max(90.0, 1.5 * _SMTP_STEPS * _mail_timeout()))
+    floor = float(current_app.config["MAIL_CLAIM_MIN_SECONDS"])
+    return timedelta(seconds=max(floor, 1.5 * _SMTP_STEPS * _mail_timeout()))
 
 
 def _mail_timeout() -> float:
