@@ -12,17 +12,24 @@ from ..unit_of_work import transaction
 from ..extensions import db
 from ..notifications import services as notify
 from ..timeutil import local_date_of, utc_start_of, utcnow
-from . import codes, hooks, payment
-from .locks import lock_pickups
-from .models import LineStatus, Order, PaymentMethod, PaymentStatus, Pickup, PickupStatus
+from ..i18n import format_vnd
+from . import codes, dues, hooks, payment
+from .locks import lock_order, lock_pickups
+from .money_events import MoneyKind, announce
+from .models import (
+    COUNTER_METHOD_LABELS, CounterMethod, CounterPayment, LineStatus, Order, PaymentMethod,
+    PaymentStatus, Pickup, PickupStatus,
+)
 from .signals import payment_expired, pickup_ended
 from .transitions import (
-    OPEN_PICKUP, Actor, InvalidTransition, OrderError, end_pickup, move_line, move_pickup, record,
+    OPEN_PICKUP, Actor, InvalidTransition, OrderError, actor_label, end_pickup, move_line, move_pickup,
+    record,
     shopper_may_cancel, shopper_may_cancel_order,
 )
 
 P = PickupStatus
-__all__ = ["OrderError", "InvalidTransition", "WrongPickupCode", "CodeLocked"]
+__all__ = ["OrderError", "InvalidTransition", "WrongPickupCode", "CodeLocked", "PaymentNotCollected",
+           "AmountDueChanged"]
 
 
 class WrongPickupCode(OrderError):
@@ -31,6 +38,18 @@ class WrongPickupCode(OrderError):
 
 class CodeLocked(OrderError):
     """Too many wrong codes: hand-over is paused for this pickup."""
+
+
+class PaymentNotCollected(OrderError):
+    """A pay-at-pickup pickup still owes money: the counter must say it took it before handing over."""
+
+    def __init__(self, message: str, amount: int):
+        super().__init__(message)
+        self.amount = amount
+
+
+class AmountDueChanged(PaymentNotCollected):
+    """The amount the counter confirmed is no longer what is due (a transfer came in meanwhile)."""
 
 
 # --- payment (in the caller's transaction) -------------------------------------------------
@@ -70,27 +89,66 @@ def receive_line(line, by: Actor) -> None:
             notify.pickup_ready(line.pickup)
 
 
-def hand_over(pickup: Pickup, code: str, by: Actor) -> None:
+def hand_over(pickup: Pickup, code: str, by: Actor, *, collected: CounterMethod | None = None,
+              amount: int | None = None) -> CounterPayment | None:
     """Hand a ready pickup to the shopper against its code; the code then stops working.
+
+    On a pay-at-pickup pickup that still owes money, the counter says how it took ``amount``
+    (``collected``: cash or transfer); that payment is recorded with the hand-over and returned.
 
     :raises CodeLocked: after too many wrong codes, for a while.
     :raises WrongPickupCode: the code is wrong (the failed try is recorded).
+    :raises PaymentNotCollected: the code is right but money is due and none was said taken.
+    :raises AmountDueChanged: the amount confirmed is not what is due now.
     :raises InvalidTransition: the pickup is not ready.
     """
     with transaction():
         lock_pickups([pickup])  # two staff handing over at once take turns
+        lock_order(pickup.order_id)  # after the pickups, as cancelling does: then transfers wait
         _refuse_while_locked(pickup)
         if pickup.status != P.READY or pickup.code_used_at is not None:
             raise InvalidTransition(_("Đơn này chưa sẵn sàng hoặc đã được giao."))
         right = code_opens(pickup, code, by)
         if right:
+            payment = take_counter_payment(pickup, by, collected, amount)
             pickup.code_used_at = utcnow()
             pickup.failed_code_attempts = 0
             move_pickup(pickup, P.COLLECTED, by)
-            if pickup.order.payment_method == PaymentMethod.AT_PICKUP:
-                _settle_at_pickup(pickup.order)
+            settle_at_pickup(pickup.order, by)
     if not right:  # the failed try was committed: it counts towards the lock
         raise WrongPickupCode(_("Mã nhận hàng không đúng."))
+    return payment
+
+
+def take_counter_payment(pickup: Pickup, by: Actor, method: CounterMethod | None,
+                         amount: int | None) -> CounterPayment | None:
+    """Record what the counter took for a pickup about to be handed over (in the caller's transaction).
+
+    Nothing is recorded when nothing is due.
+
+    :raises PaymentNotCollected: money is due and ``method`` does not say how it was taken.
+    :raises AmountDueChanged: ``amount`` is not what is due.
+    """
+    due = dues.amount_due(pickup)
+    if due <= 0:
+        return None
+    if method not in set(CounterMethod):
+        raise PaymentNotCollected(_("Thu %(amount)s của khách, rồi bấm “đã thu” để giao hàng.",
+                                    amount=format_vnd(due)), due)
+    if amount != due:
+        raise AmountDueChanged(_("Số tiền cần thu bây giờ là %(amount)s. Vui lòng kiểm tra rồi "
+                                 "xác nhận lại.", amount=format_vnd(due)), due)
+    payment = CounterPayment(order=pickup.order, pickup=pickup, amount=due, method=method,
+                             collected_by_id=getattr(by, "id", None),
+                             collected_by=actor_label(by), collected_at=utcnow())
+    db.session.add(payment)
+    cash = CounterMethod(method) == CounterMethod.CASH
+    announce(MoneyKind.COUNTER_CASH if cash else MoneyKind.COUNTER_TRANSFER,
+             f"counter-pickup-{pickup.id}", amount=due, order=pickup.order, pickup=pickup,
+             channel="cash" if cash else "bank")
+    record(pickup.order, "counter_payment", by, pickup=pickup,
+           note=f"{due} VND, {COUNTER_METHOD_LABELS[CounterMethod(method)]}")
+    return payment
 
 
 def code_opens(pickup: Pickup, code: str, by: Actor) -> bool:
@@ -113,10 +171,13 @@ def _refuse_while_locked(pickup: Pickup) -> None:
         raise CodeLocked(_("Nhập sai mã quá nhiều lần. Vui lòng thử lại sau 15 phút."))
 
 
-def settle_at_pickup(order: Order) -> None:
-    """Mark a pay-at-pickup order paid once every pickup has ended (in the caller's transaction)."""
-    if order.payment_method == PaymentMethod.AT_PICKUP:
-        _settle_at_pickup(order)
+def settle_at_pickup(order: Order, by: Actor = "system") -> None:
+    """Mark a pay-at-pickup order paid once every pickup has ended and the money held covers
+    what was handed over (in the caller's transaction). Never on a hand-over alone."""
+    if order.payment_method != PaymentMethod.AT_PICKUP or order.paid_at is not None:
+        return
+    if dues.fully_paid(order):
+        payment.mark_paid(order, by)
 
 
 def _note_wrong_code(pickup: Pickup, by: Actor, now) -> None:
@@ -125,11 +186,6 @@ def _note_wrong_code(pickup: Pickup, by: Actor, now) -> None:
         pickup.code_locked_until = now + timedelta(minutes=15)
         pickup.failed_code_attempts = 0
     record(pickup.order, "wrong_pickup_code", by, pickup=pickup)
-
-
-def _settle_at_pickup(order: Order) -> None:
-    if all(p.status in (P.COLLECTED, P.CANCELLED, P.NO_SHOW) for p in order.pickups):
-        payment.mark_paid(order, "system")
 
 
 # --- cancellation and expiry ------------------------------------------------------------------

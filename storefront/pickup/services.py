@@ -81,14 +81,19 @@ def can_hand_over_partially(pickup: Pickup) -> bool:
     return LineStatus.RECEIVED in statuses and LineStatus.AWAITING_DROPOFF in statuses
 
 
-def hand_over_partially(pickup: Pickup, code: str, by: Actor, note: str = "") -> int:
+def hand_over_partially(pickup: Pickup, code: str, by: Actor, note: str = "", *,
+                        collected=None, amount: int | None = None) -> int:
     """Hand over the received lines, with the shopper's agreement; cancel the rest.
 
     The lines not brought are cancelled and their stock returned; what was paid for them is
     refunded (card through Stripe, transfer owed back by an admin). Returns that amount.
 
+    On a pay-at-pickup order, the counter says how it took what the lines handed over cost
+    (``collected``, ``amount``), as for a whole hand-over (``orders.services.take_counter_payment``).
+
     :raises InvalidTransition: nothing or everything has been received, or the pickup is not open.
     :raises orders.services.WrongPickupCode, CodeLocked: as for a whole hand-over.
+    :raises orders.services.PaymentNotCollected: money is due and was not said taken.
     """
     reason = _("Giao một phần: khách đồng ý nhận các sản phẩm đã về điểm bán")
     with transaction():
@@ -98,13 +103,14 @@ def hand_over_partially(pickup: Pickup, code: str, by: Actor, note: str = "") ->
                                       "sản phẩm của đơn."))
         right = order_services.code_opens(pickup, code, by)
         if right:
-            amount = _hand_over_received(pickup, by, reason, note)
+            refunded = _hand_over_received(pickup, by, reason, note, collected, amount)
     if not right:  # the failed try was committed: it counts towards the lock
         raise order_services.WrongPickupCode(_("Mã nhận hàng không đúng."))
-    return amount
+    return refunded
 
 
-def _hand_over_received(pickup: Pickup, by: Actor, reason: str, note: str) -> int:
+def _hand_over_received(pickup: Pickup, by: Actor, reason: str, note: str, collected,
+                        paid: int | None) -> int:
     missing = [l for l in pickup.lines if l.status == LineStatus.AWAITING_DROPOFF]
     amount = sum(line.amount for line in missing)
     for line in missing:  # in line-id order, as the pickup lists them
@@ -114,11 +120,12 @@ def _hand_over_received(pickup: Pickup, by: Actor, reason: str, note: str) -> in
     record(pickup.order, "partial_hand_over", by, pickup=pickup,
            note=f"{reason}. {note}".strip() if note else reason)
     move_pickup(pickup, P.READY, by)
+    order_services.take_counter_payment(pickup, by, collected, paid)
     pickup.code_used_at = utcnow()
     pickup.failed_code_attempts = 0
     move_pickup(pickup, P.COLLECTED, by)
     _refund_missing(pickup, amount, reason)
-    order_services.settle_at_pickup(pickup.order)
+    order_services.settle_at_pickup(pickup.order, by)
     return amount
 
 
