@@ -5,7 +5,10 @@ from .catalog.models import (  # noqa: F401
     Certificate, Outlet, Photo, Producer, Product, Village, product_outlets,
 )
 from .catalog.listing_table import ListingRow  # noqa: F401
-from .finance.models import Account, FeeAgreement, JournalEntry, Posting  # noqa: F401
+from .finance.models import (  # noqa: F401
+    Account, BankAccount, CashShift, FeeAgreement, JournalEntry, Payout, PayoutBatch, Posting,
+    Remittance, Statement,
+)
 from .notifications.models import OutboxMessage  # noqa: F401
 from .orders.models import Order, OrderEvent, OrderLine, Pickup  # noqa: F401
 from .payments.models import Refund, StripeEvent  # noqa: F401

@@ -152,3 +152,135 @@ LEDGER_DDL = [
 for _statement in LEDGER_DDL:
     event.listen(Posting.__table__, "after_create",
                  DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"))
+
+
+# --- paying producers -----------------------------------------------------------------------------
+
+class BankAccount(db.Model):
+    """Where a producer is paid; a change is a new row (the latest is current), verified by an admin
+    before the first payout to it."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), nullable=False, index=True)
+    bank_bin = db.Column(db.String(6), nullable=False)
+    account_number = db.Column(db.String(19), nullable=False)
+    holder_name = db.Column(db.String(70), nullable=False)  # as the bank writes it, upper case
+    created_by = db.Column(db.String(254), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    verified_by = db.Column(db.String(254))
+    verified_at = db.Column(db.DateTime)
+
+    producer = db.relationship("Producer")
+
+    @property
+    def masked(self) -> str:
+        """Return the number as pages show it: all but the last four digits hidden."""
+        return "•" * max(len(self.account_number) - 4, 0) + self.account_number[-4:]
+
+
+class PayoutStatus(enum.StrEnum):
+    PENDING = "pending"    # in a batch, waiting for the bank transfer
+    PAID = "paid"          # the bank says it left (its outgoing notice) or an admin did
+    FAILED = "failed"      # returned or never sent: the amount is payable again
+
+
+class PayoutBatch(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    created_by = db.Column(db.String(254), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    payouts = db.relationship("Payout", back_populates="batch", order_by="Payout.id")
+
+
+class Payout(db.Model):
+    """One bank transfer to one producer; ``code`` (PO…) goes in the transfer's content."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(16), nullable=False, unique=True)
+    batch_id = db.Column(db.Integer, db.ForeignKey("payout_batch.id"), nullable=False, index=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), nullable=False, index=True)
+    bank_account_id = db.Column(db.Integer, db.ForeignKey("bank_account.id"), nullable=False)
+    amount = db.Column(db.BigInteger, nullable=False)
+    status = db.Column(db.String(10), nullable=False, default=PayoutStatus.PENDING, index=True)
+    paid_at = db.Column(db.DateTime)
+    paid_by = db.Column(db.String(254))
+    bank_reference = db.Column(db.String(120))
+    failed_at = db.Column(db.DateTime)
+    failure_note = db.Column(db.String(200))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    batch = db.relationship("PayoutBatch", back_populates="payouts")
+    producer = db.relationship("Producer")
+    bank_account = db.relationship("BankAccount")
+
+    __table_args__ = (db.CheckConstraint("amount > 0", name="payout_positive"),
+                      one_of("status", PayoutStatus, "payout_status_known"))
+
+
+# --- outlet cash ------------------------------------------------------------------------------
+
+class CashShift(db.Model):
+    """A shift closed at an outlet: the cash the books expected, what staff counted, the difference."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    outlet_id = db.Column(db.Integer, db.ForeignKey("outlet.id"), nullable=False, index=True)
+    expected = db.Column(db.BigInteger, nullable=False)
+    counted = db.Column(db.BigInteger, nullable=False)
+    difference = db.Column(db.BigInteger, nullable=False)  # counted less expected
+    note = db.Column(db.String(300))
+    closed_by = db.Column(db.String(254), nullable=False)
+    closed_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    reviewed_by = db.Column(db.String(254))  # an admin who looked at a difference
+    reviewed_at = db.Column(db.DateTime)
+
+    outlet = db.relationship("Outlet")
+
+    __table_args__ = (db.CheckConstraint("counted >= 0", name="counted_not_negative"),)
+
+
+class RemittanceStatus(enum.StrEnum):
+    RECORDED = "recorded"     # the outlet says it paid the cash in
+    CONFIRMED = "confirmed"   # an admin saw it arrive in the bank
+
+
+class Remittance(db.Model):
+    """Cash an outlet paid in to the operator's account; ``code`` (RM…) names it."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    code = db.Column(db.String(16), nullable=False, unique=True)
+    outlet_id = db.Column(db.Integer, db.ForeignKey("outlet.id"), nullable=False, index=True)
+    amount = db.Column(db.BigInteger, nullable=False)
+    reference = db.Column(db.String(120), nullable=False)  # the bank's, or the deposit slip's
+    status = db.Column(db.String(10), nullable=False, default=RemittanceStatus.RECORDED, index=True)
+    recorded_by = db.Column(db.String(254), nullable=False)
+    recorded_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    confirmed_by = db.Column(db.String(254))
+    confirmed_at = db.Column(db.DateTime)
+
+    outlet = db.relationship("Outlet")
+
+    __table_args__ = (db.CheckConstraint("amount > 0", name="remittance_positive"),
+                      one_of("status", RemittanceStatus, "remittance_status_known"))
+
+
+# --- settlement -------------------------------------------------------------------------------
+
+class Statement(db.Model):
+    """A producer's statement for one closed settlement period (its lines are read from the books)."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), nullable=False, index=True)
+    period_start = db.Column(db.Date, nullable=False)
+    period_end = db.Column(db.Date, nullable=False)        # the last day, inclusive (Hanoi)
+    opening = db.Column(db.BigInteger, nullable=False)     # owed to the producer at the start
+    earned = db.Column(db.BigInteger, nullable=False)      # line amounts handed over
+    fees = db.Column(db.BigInteger, nullable=False)
+    adjustments = db.Column(db.BigInteger, nullable=False)  # refunds, corrections (signed)
+    paid_out = db.Column(db.BigInteger, nullable=False)
+    closing = db.Column(db.BigInteger, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    producer = db.relationship("Producer")
+
+    __table_args__ = (db.UniqueConstraint("producer_id", "period_start",
+                                          name="one_statement_per_period"),)

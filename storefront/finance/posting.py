@@ -6,7 +6,7 @@ runs in the transaction of the change that announced it.
 from ..orders.models import LineStatus
 from ..orders.money_events import MoneyEvent, MoneyKind
 from ..timeutil import local_date_of, utcnow
-from . import fees, ledger
+from . import fees, ledger, payouts
 from .ledger import Leg
 from .models import AccountKind
 
@@ -101,10 +101,16 @@ def _refund_reversed(event: MoneyEvent) -> None:
     ])
 
 
+def _bank_out(event: MoneyEvent) -> None:
+    """Money that left the bank: a payout named by its code is paid (its entry is the payout's)."""
+    payouts.paid_by_bank(event.amount, event.text, event.reference)
+
+
 _HANDLERS = {
     MoneyKind.CARD_RECEIVED: _received, MoneyKind.TRANSFER_RECEIVED: _received,
     MoneyKind.COUNTER_CASH: _received, MoneyKind.COUNTER_TRANSFER: _received,
     MoneyKind.UNALLOCATED: _unallocated, MoneyKind.ALLOCATED: _allocated,
     MoneyKind.HANDED_OVER: _handed_over, MoneyKind.REFUND_OWED: _refund_owed,
     MoneyKind.REFUND_SENT: _refund_sent, MoneyKind.REFUND_REVERSED: _refund_reversed,
+    MoneyKind.BANK_OUT: _bank_out,
 }

@@ -22,6 +22,7 @@ class MoneyKind(enum.StrEnum):
     REFUND_OWED = "refund_owed"                # money the shopper is owed back
     REFUND_SENT = "refund_sent"                # the money went back (Stripe succeeded, or the bank)
     REFUND_REVERSED = "refund_reversed"        # Stripe failed a refund after it had succeeded
+    BANK_OUT = "bank_out"                      # the bank says money left the shop's account
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class MoneyEvent:
     over: int = 0                # of a transfer received: the part above what the order was due
     from_overpayments: bool = False  # a refund owed of money no order took (late, unmatched, over)
     reference: str | None = None
+    text: str | None = None      # what the bank shows as the transfer's content
 
 
 __all__ = ["MoneyKind", "MoneyEvent", "money_moved", "announce"]

@@ -1,6 +1,10 @@
 """Banks in the NAPAS 247 network by BIN, for display: short name and full name.
 
 From NAPAS's list of VietQR members as VietQR.io publishes it; a BIN not listed is shown as is.
+Brought up to date in December 2026 (issue 21) against that list as copied in public code (70 BINs,
+including 970406 "Ngân hàng TNHH MTV Số Vikki", 668888 KBank, 971133 PVcomBank Pay) and MoMo's
+bank list (963369 "Liobank by OCB"); the State Bank's own list was not at hand. 970454 keeps its
+legal name, Ngân hàng TMCP Bản Việt, under its current brand BVBank.
 """
 from typing import NamedTuple
 
@@ -28,7 +32,7 @@ BANKS: dict[str, Bank] = {bank.bin: bank for bank in (
     Bank("970431", "Eximbank", "Ngân hàng TMCP Xuất Nhập khẩu Việt Nam"),
     Bank("970426", "MSB", "Ngân hàng TMCP Hàng Hải"),
     Bank("970448", "OCB", "Ngân hàng TMCP Phương Đông"),
-    Bank("970454", "Viet Capital Bank", "Ngân hàng TMCP Bản Việt"),
+    Bank("970454", "BVBank", "Ngân hàng TMCP Bản Việt"),
     Bank("970429", "SCB", "Ngân hàng TMCP Sài Gòn"),
     Bank("970440", "SeABank", "Ngân hàng TMCP Đông Nam Á"),
     Bank("970452", "KienlongBank", "Ngân hàng TMCP Kiên Long"),
@@ -55,7 +59,7 @@ BANKS: dict[str, Bank] = {bank.bin: bank for bank in (
     Bank("970434", "Indovina Bank", "Ngân hàng TNHH Indovina"),
     Bank("970421", "VRB", "Ngân hàng Liên doanh Việt – Nga"),
     Bank("970408", "GPBank", "Ngân hàng Thương mại TNHH MTV Dầu Khí Toàn Cầu"),
-    Bank("970406", "DongA Bank", "Ngân hàng TMCP Đông Á"),
+    Bank("970406", "Vikki Bank", "Ngân hàng TNHH MTV Số Vikki (trước đây DongA Bank)"),
     Bank("970455", "IBK Hà Nội", "Ngân hàng Công nghiệp Hàn Quốc – Chi nhánh Hà Nội"),
     Bank("970456", "IBK HCM", "Ngân hàng Công nghiệp Hàn Quốc – Chi nhánh TP. Hồ Chí Minh"),
     Bank("970462", "Kookmin Hà Nội", "Ngân hàng Kookmin – Chi nhánh Hà Nội"),
@@ -67,6 +71,13 @@ BANKS: dict[str, Bank] = {bank.bin: bank for bank in (
     Bank("963388", "Timo", "Ngân hàng số Timo (Ngân hàng TMCP Bản Việt)"),
     Bank("546034", "CAKE", "Ngân hàng số CAKE by VPBank"),
     Bank("546035", "Ubank", "Ngân hàng số Ubank by VPBank"),
+    Bank("668888", "KBank", "Ngân hàng Đại chúng TNHH Kasikornbank"),
+    Bank("963369", "Liobank", "Ngân hàng số Liobank by OCB"),
+    Bank("971133", "PVcomBank Pay", "Ngân hàng TMCP Đại Chúng Việt Nam – Ngân hàng số"),
+    Bank("970467", "KEB Hana Hà Nội", "Ngân hàng KEB Hana – Chi nhánh Hà Nội"),
+    Bank("970466", "KEB Hana HCM", "Ngân hàng KEB Hana – Chi nhánh TP. Hồ Chí Minh"),
+    Bank("533948", "Citibank", "Ngân hàng Citibank, N.A. – Chi nhánh Hà Nội"),
+    Bank("999888", "VBSP", "Ngân hàng Chính sách Xã hội"),
 )}
 
 

@@ -124,6 +124,11 @@ def _recorded(notification_id: str) -> BankTransfer | None:
 def _apply_notification(transfer: BankTransfer) -> TransferOutcome:
     account = shop_account()
     if transfer.transfer_type != "in":
+        if account is not None and _digits(transfer.account_number) == _digits(account.number):
+            # A payout to a producer carries its PO code: the books mark it paid.
+            announce(MoneyKind.BANK_OUT, f"bank-out-{transfer.id}", amount=transfer.amount,
+                     channel="bank", reference=transfer.reference,
+                     text=" ".join(filter(None, [transfer.code, transfer.content])))
         return _ignore(transfer, O.NOT_INCOMING)
     if account is None or _digits(transfer.account_number) != _digits(account.number):
         return _ignore(transfer, O.OTHER_ACCOUNT)
