@@ -138,13 +138,14 @@ VIEW_MODULES = (
     # shop
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
     "pickup.views", "payments.views", "certificates.views",
+    "complaints.views", "privacy.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
     # outlet
-    "outlets.views", "pickup.outlet_views", "payments.outlet_views",
+    "outlets.views", "pickup.outlet_views", "payments.outlet_views", "complaints.outlet_views",
     # admin
     "admin.views", "certificates.admin_views", "pickup.admin_views", "reports.views",
-    "payments.admin_views",
+    "payments.admin_views", "complaints.admin_views", "privacy.admin_views",
     # API
     "catalog.api_views", "pickup.api_views", "certificates.api_views",
     # webhooks

@@ -27,6 +27,9 @@ def register(app) -> None:
     from .finance.cli import register as register_finance
 
     register_finance(app)
+    from .privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

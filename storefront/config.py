@@ -147,6 +147,15 @@ class Config:
     # Days after a hand-over before the producer's share becomes payable (returns).
     SETTLEMENT_HOLD_DAYS = int(os.environ.get("SETTLEMENT_HOLD_DAYS", "3"))
 
+    # Personal data and complaints (storefront/privacy, storefront/complaints): a finished guest
+    # order's contact is forgotten after this many days; complaints are answered and resolved
+    # within these many working days; EXTRA_DAYS_OFF adds days off (ISO dates, comma-separated)
+    # that a year's decree gives and the holidays package does not know yet.
+    GUEST_DATA_RETENTION_DAYS = int(os.environ.get("GUEST_DATA_RETENTION_DAYS", "365"))
+    COMPLAINT_ANSWER_DAYS = int(os.environ.get("COMPLAINT_ANSWER_DAYS", "7"))
+    COMPLAINT_RESOLVE_DAYS = int(os.environ.get("COMPLAINT_RESOLVE_DAYS", "15"))
+    EXTRA_DAYS_OFF = os.environ.get("EXTRA_DAYS_OFF", "")
+
     # VietQR bank transfer: offered when the shop's account is set (BIN: 6 digits, e.g. 970436).
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN")
     VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER")

@@ -1,6 +1,7 @@
 """Every model, imported in one place for Alembic and the shell."""
 from .accounts.models import Role, User  # noqa: F401
 from .cart.models import CartItem  # noqa: F401
+from .complaints.models import Complaint, ComplaintMessage  # noqa: F401
 from .catalog.models import (  # noqa: F401
     Certificate, Outlet, Photo, Producer, Product, Village, product_outlets,
 )
@@ -14,3 +15,4 @@ from .orders.models import Order, OrderEvent, OrderLine, Pickup  # noqa: F401
 from .payments.models import Refund, StripeEvent  # noqa: F401
 from .payments.transfer_models import BankTransfer, TransferRefund  # noqa: F401
 from .pickup.models import OutletClosure, OutletHours  # noqa: F401
+from .privacy.models import ConsentRecord, DataRequest, Incident  # noqa: F401

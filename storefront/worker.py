@@ -28,6 +28,7 @@ from .orders import services as orders
 from .payments import refunds, services as payments, transfers
 from .payments.gateway import stripe_enabled
 from .pickup.services import flag_late_dropoffs, send_reminders
+from .privacy import retention
 from .queue import bind, huey, periodic, start_schedule
 from .timeutil import utcnow
 
@@ -87,6 +88,18 @@ def remind_pickups():
 def remind_certificate_expiry():
     """E-mail producers 90, 30 and 7 days before a certificate expires, and on the day (each once)."""
     send_expiry_reminders()
+
+
+@periodic(crontab(hour="2", minute="21"), every=86400)
+def forget_guest_contacts():
+    """Forget finished guest orders' contact details after GUEST_DATA_RETENTION_DAYS."""
+    retention.forget_guests(now=utcnow())
+
+
+@periodic(crontab(hour="1", minute="37"), every=86400)
+def remind_data_requests():
+    """Remind the admins of data requests to acknowledge or complete by the next working day."""
+    retention.remind()
 
 
 # --- the worker ---------------------------------------------------------------------------------

@@ -41,6 +41,12 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def active_admins() -> list[User]:
+    """Return every active admin account, by id (whom the shop's own duties are mailed to)."""
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)))
+
+
 def normalize_email(email: str) -> str:
     """Return the e-mail as stored: trimmed and lower-case."""
     return (email or "").strip().lower()
