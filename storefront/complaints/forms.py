@@ -17,7 +17,7 @@ class ComplaintForm(FlaskForm):
     category = RadioField(_l("Bạn muốn phản ánh về"), choices=[SelectChoice(value, label) for value, label in CATEGORY_LABELS.items()],
                           validators=[DataRequired(_l("Vui lòng chọn một loại."))])
     outlet_id = SelectField(_l("Điểm bán liên quan"), coerce=int, choices=[])
-    message = TextAreaField(_l("Nội dung"), filters=[strip_text],
+    message = TextAreaField(_l("Nội dung khiếu nại"), filters=[strip_text],
                             validators=[DataRequired(_l("Vui lòng viết nội dung.")),
                                         Length(max=MAX_MESSAGE)])
     photo = FileField(_l("Ảnh (không bắt buộc; JPEG, PNG hoặc WebP, tối đa 10 MB)"))
