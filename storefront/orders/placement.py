@@ -160,14 +160,15 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
     products = _lock_products(sorted(wanted))
     _check_products(products, wanted)
     _check_assignment(assignment, products)
-    outlets = _lock_outlets(sorted({assignment[p.id] for p in products}))
     method = _payment_method(payment_method, sum(p.price * wanted[p.id][0] for p in products))
     now = utcnow()
     order = _new_order(products, wanted, contact, method, checkout_token, user, locale,
                        access_token, now)
-    # Stock in product-id order, the same order the rows were locked in above.
+    # Stock in product-id order, the same order the rows were locked in above; and before
+    # queueing at the outlets, so a basket that finds a product sold out never waits there.
     for product in products:
         stock.reserve(product.id, wanted[product.id][0])
+    outlets = _lock_outlets(sorted({assignment[p.id] for p in products}))
     _add_pickups(order, products, wanted, assignment, outlets, method, now)
     _set_pickup_days(order, pickup_days, now)
     db.session.flush()
