@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Refresh the vendored Bootstrap 5 and jsQR from the npm registry (never a CDN): `make vendor`.
+# Refresh the vendored Bootstrap 5, jsQR and Workbox from the npm registry (never a CDN): `make vendor`.
 #   static/vendor/bootstrap/{bootstrap.min.css,bootstrap.bundle.min.js,LICENSE}
 #   static/vendor/jsqr/{jsQR.js,LICENSE,VERSION}
+#   static/vendor/workbox/{workbox-sw.js,workbox-{core,routing,strategies,precaching}.prod.js,LICENSE,VERSION}
 # Source-map comments are stripped: the maps are not vendored, and browsers would ask for them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,3 +39,27 @@ strip_maps "$WORK/jsqr/package/dist/jsQR.js" "$JSQR_DEST/jsQR.js"
 cp "$WORK/jsqr/package/LICENSE" "$JSQR_DEST/LICENSE"
 echo "jsQR ${JSQR_VERSION} (npm: jsqr), dist/jsQR.js. Apache-2.0, https://github.com/cozmo/jsQR" > "$JSQR_DEST/VERSION"
 echo "jsQR ${JSQR_VERSION} vendored in $JSQR_DEST"
+
+# Workbox: the outlet counter's service worker (static/vendor/workbox/), loaded from our own origin
+# with importScripts and workbox.setConfig({modulesPathPrefix}), never from Google's CDN. Only the
+# production builds of the modules the worker uses (templates/counter/sw.js).
+WORKBOX_VERSION="${WORKBOX_VERSION:-7.4.1}"
+WORKBOX_DEST=static/vendor/workbox
+WORKBOX_MODULES="core routing strategies precaching"
+mkdir -p "$WORKBOX_DEST" "$WORK/workbox"
+(cd "$WORK/workbox" && npm pack --silent "workbox-sw@${WORKBOX_VERSION}" >/dev/null)
+tar -xzf "$WORK"/workbox/workbox-sw-*.tgz -C "$WORK/workbox"
+strip_maps "$WORK/workbox/package/build/workbox-sw.js" "$WORKBOX_DEST/workbox-sw.js"
+cp "$WORK/workbox/package/LICENSE" "$WORKBOX_DEST/LICENSE"
+for module in $WORKBOX_MODULES; do
+  rm -rf "$WORK/workbox/package"
+  (cd "$WORK/workbox" && npm pack --silent "workbox-${module}@${WORKBOX_VERSION}" >/dev/null)
+  tar -xzf "$WORK"/workbox/workbox-${module}-*.tgz -C "$WORK/workbox"
+  strip_maps "$WORK/workbox/package/build/workbox-${module}.prod.js" "$WORKBOX_DEST/workbox-${module}.prod.js"
+done
+echo "Workbox ${WORKBOX_VERSION} (npm: workbox-sw, workbox-{${WORKBOX_MODULES// /,}}), build/*.prod.js. MIT, https://github.com/GoogleChrome/workbox" > "$WORKBOX_DEST/VERSION"
+if grep -q "sourceMappingURL" "$WORKBOX_DEST"/*.js; then
+  echo "vendor-assets: a sourceMappingURL survived in $WORKBOX_DEST" >&2
+  exit 1
+fi
+echo "Workbox ${WORKBOX_VERSION} vendored in $WORKBOX_DEST"

@@ -142,9 +142,10 @@ VIEW_MODULES = (
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
     # outlet
-    "outlets.views", "pickup.outlet_views", "payments.outlet_views", "complaints.outlet_views",
+    "outlets.views", "pickup.outlet_views", "payments.outlet_views",
+    "counter.outlet_views", "complaints.outlet_views",
     # admin
-    "admin.views", "certificates.admin_views", "pickup.admin_views", "reports.views",
+    "admin.views", "accounts.admin_views", "certificates.admin_views", "pickup.admin_views", "reports.views",
     "payments.admin_views", "complaints.admin_views", "privacy.admin_views",
     # API
     "catalog.api_views", "pickup.api_views", "certificates.api_views",

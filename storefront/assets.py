@@ -32,6 +32,7 @@ BUNDLES = {
     "scanner.js": ("text/javascript", ["js/scanner.js"]),
     "vietqr.js": ("text/javascript", ["js/vietqr.js"]),  # copy buttons, transfer countdown
     "jsqr.js": ("text/javascript", ["vendor/jsqr/jsQR.js"]),  # fetched when a camera scan starts
+    "counter.js": ("text/javascript", ["js/counter.js"]),  # the outlet counter offline (issue 26)
 }
 # where class names in use are found
 USAGE_SOURCES = ("templates", "static/js", "storefront")

@@ -199,11 +199,15 @@ def reset_password(token):
 
 @bp.post("/auth/logout")
 def logout():
+    staff = current_user.is_authenticated and current_user.role == Role.OUTLET_STAFF
     if current_user.is_authenticated:
         recovery.sign_out(current_user)  # a copied session or remember cookie is dead from now on
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("shop.home"))
+    response = redirect(url_for("shop.home"))
+    if staff:  # the counter's copy of the day's pickups, its queue and its worker leave the device
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/auth/account", methods=["GET", "POST"])
