@@ -137,7 +137,7 @@ def register_blueprints(app: Flask) -> None:
 VIEW_MODULES = (
     # shop
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
-    "pickup.views", "payments.views", "certificates.views",
+    "pickup.views", "payments.views", "certificates.views", "invoices.views",
     "complaints.views", "privacy.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",

@@ -192,6 +192,18 @@ class Config:
     AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
     AWS_REGION = os.environ.get("AWS_REGION", "us-east-1")
 
+    # E-invoices (storefront/invoices): issued through this provider when set ("viettel"); the seller
+    # is the operator (OPERATOR_*) or, when producers sell, each producer with its own account,
+    # whose password is kept encrypted with EINVOICE_CREDENTIALS_KEY (a Fernet key).
+    EINVOICE_PROVIDER = os.environ.get("EINVOICE_PROVIDER") or None
+    EINVOICE_URL = os.environ.get("EINVOICE_URL", "https://api-vinvoice.viettel.vn")
+    EINVOICE_USERNAME = os.environ.get("EINVOICE_USERNAME")
+    EINVOICE_PASSWORD = os.environ.get("EINVOICE_PASSWORD")
+    EINVOICE_TEMPLATE_CODE = os.environ.get("EINVOICE_TEMPLATE_CODE")
+    EINVOICE_SERIES = os.environ.get("EINVOICE_SERIES")
+    EINVOICE_TIMEOUT = float(os.environ.get("EINVOICE_TIMEOUT", "20"))
+    EINVOICE_CREDENTIALS_KEY = os.environ.get("EINVOICE_CREDENTIALS_KEY")
+
     # PUBLIC_URL: the base of every absolute link (mails, QR codes, og:url, Stripe's return), never the
     # request's Host; production refuses to start without it.
     SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL")

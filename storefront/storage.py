@@ -22,7 +22,7 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 _SAFE_KEY = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_.-]+)*$")
-PRIVATE_PREFIXES = ("certificates/", "complaints/")  # scans; complaint photos
+PRIVATE_PREFIXES = ("certificates/", "complaints/", "invoices/")  # scans; complaint photos; e-invoice PDFs
 PUBLIC_CACHE_SECONDS = 31536000  # keys are never reused, so a year is safe
 
 

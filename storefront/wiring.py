@@ -11,6 +11,7 @@ connected after ``create_app``.
 from .catalog import api_views as catalog_api, models as catalog_models
 from .orders import hooks as order_hooks
 from .finance import posting as finance_posting
+from .invoices import services as invoices
 from .orders.signals import money_moved, payment_expired, pickup_ended
 from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
@@ -21,6 +22,7 @@ RECEIVERS = (
     (pickup_ended, payments.close_checkout_of_cancelled),  # the unpaid Checkout page at Stripe
     (payment_expired, refunds.give_back_for_expired_order),  # a transfer that fell short
     (money_moved, finance_posting.post_money_event),  # the entry in the books, same transaction
+    (money_moved, invoices.on_money_moved),  # an e-invoice per sale, adjusted on a refund
 )
 
 

@@ -23,6 +23,7 @@ from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 
 from .certificates.reminders import send_expiry_reminders
+from .invoices import services as invoices
 from .notifications import mailer
 from .orders import services as orders
 from .payments import refunds, services as payments, transfers
@@ -74,6 +75,14 @@ def reconcile_payments():
 def retry_refunds():
     """Send every refund still pending to Stripe again."""
     refunds.retry_refunds()
+
+
+@periodic(crontab(minute="*"), every=60)
+def issue_invoices():
+    """Issue the e-invoices whose task was lost or whose provider failed, once each is due (backoff)."""
+    issued = invoices.retry_due(now=utcnow())
+    if issued:
+        log.info("e-invoices issued by the sweep: %s", issued)
 
 
 @periodic(crontab(minute="7"), every=3600)
