@@ -83,6 +83,9 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     register_template_helpers(app)
+    from .legal import seller
+
+    app.context_processor(seller.template_context)  # who sells and runs the shop: every page and mail
     _sqlite_pragmas(app)
     from .catalog import counting, listing_table
 
@@ -137,24 +140,21 @@ def register_blueprints(app: Flask) -> None:
 VIEW_MODULES = (
     # shop
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
-    "pickup.views", "payments.views", "certificates.views", "invoices.views",
-    "complaints.views", "privacy.views", "notifications.views",
+    "pickup.views", "payments.views", "certificates.views", "legal.views",
+    "complaints.views", "privacy.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
-    "finance.producer_views",
     # outlet
     "outlets.views", "pickup.outlet_views", "payments.outlet_views",
     "counter.outlet_views", "complaints.outlet_views",
-    "finance.outlet_views",
     # admin
     "admin.views", "accounts.admin_views", "certificates.admin_views", "pickup.admin_views", "reports.views",
     "payments.admin_views", "complaints.admin_views", "privacy.admin_views",
-    "notifications.admin_views",
-    "finance.admin_views",
+    "legal.admin_views", "catalog.admin_views",
     # API
     "catalog.api_views", "pickup.api_views", "certificates.api_views",
     # webhooks
-    "payments.webhook_views", "notifications.webhook_views",
+    "payments.webhook_views",
 )
 
 

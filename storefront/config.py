@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .legal.seller import missing_operator_identity, seller_problem
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -57,6 +59,15 @@ def redis_options(connect_timeout: float, timeout: float) -> dict:
 
 class ConfigError(RuntimeError):
     """The environment lacks a setting the chosen profile needs."""
+
+
+_NO_OPERATOR = ("The operator's identity must be set in the environment for production (shown on every "
+                "page and mail, Decree 52/2013 Art. 29). Missing: ")
+
+
+def _check_seller(cls) -> None:
+    if problem := seller_problem(cls.SELLER_OF_RECORD):
+        raise ConfigError(problem)
 
 
 class Config:
@@ -182,25 +193,6 @@ class Config:
     # Tasks run by a worker from the queue (storefront/queue.py); True runs each at once, in the caller.
     TASKS_IMMEDIATE = False
 
-    # Notices by Zalo ZNS, else SMS brandname, else e-mail (storefront/notifications/channels.py);
-    # without Zalo or SMS set the shop mails as before. Secrets have no defaults.
-    ZALO_APP_ID = os.environ.get("ZALO_APP_ID")
-    ZALO_APP_SECRET = os.environ.get("ZALO_APP_SECRET")
-    ZALO_REFRESH_TOKEN = os.environ.get("ZALO_REFRESH_TOKEN")  # the first; rotated ones live in the DB
-    ZALO_OA_SECRET_KEY = os.environ.get("ZALO_OA_SECRET_KEY")  # verifies Zalo's webhook calls
-    ZALO_OAUTH_URL = os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
-    ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
-    ZALO_TEMPLATES = os.environ.get("ZALO_TEMPLATES", "")  # JSON: event -> approved template id
-    ZALO_REPORT_WAIT_SECONDS = float(os.environ.get("ZALO_REPORT_WAIT_SECONDS", "900"))
-    SMS_PROVIDER = os.environ.get("SMS_PROVIDER")  # "esms"
-    ESMS_URL = os.environ.get("ESMS_URL", "https://rest.esms.vn")
-    ESMS_API_KEY = os.environ.get("ESMS_API_KEY")
-    ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY")
-    ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME")
-    ESMS_SANDBOX = os.environ.get("ESMS_SANDBOX", "") == "1"
-    SMS_CALLBACK_SECRET = os.environ.get("SMS_CALLBACK_SECRET")  # in eSMS's callback URL
-    NOTIFY_HTTP_TIMEOUT = float(os.environ.get("NOTIFY_HTTP_TIMEOUT", "10"))
-
     # Uploaded files: "local" (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) or "s3" (storefront/storage.py).
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     S3_BUCKET = os.environ.get("S3_BUCKET")
@@ -211,17 +203,16 @@ class Config:
     AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
     AWS_REGION = os.environ.get("AWS_REGION", "us-east-1")
 
-    # E-invoices (storefront/invoices): issued through this provider when set ("viettel"); the seller
-    # is the operator (OPERATOR_*) or, when producers sell, each producer with its own account,
-    # whose password is kept encrypted with EINVOICE_CREDENTIALS_KEY (a Fernet key).
-    EINVOICE_PROVIDER = os.environ.get("EINVOICE_PROVIDER") or None
-    EINVOICE_URL = os.environ.get("EINVOICE_URL", "https://api-vinvoice.viettel.vn")
-    EINVOICE_USERNAME = os.environ.get("EINVOICE_USERNAME")
-    EINVOICE_PASSWORD = os.environ.get("EINVOICE_PASSWORD")
-    EINVOICE_TEMPLATE_CODE = os.environ.get("EINVOICE_TEMPLATE_CODE")
-    EINVOICE_SERIES = os.environ.get("EINVOICE_SERIES")
-    EINVOICE_TIMEOUT = float(os.environ.get("EINVOICE_TIMEOUT", "20"))
-    EINVOICE_CREDENTIALS_KEY = os.environ.get("EINVOICE_CREDENTIALS_KEY")
+    # Who sells (storefront/legal/seller.py): "operator" (a sales website, producers consign) or
+    # "producer" (each producer sells on the operator's trading floor).
+    SELLER_OF_RECORD = os.environ.get("SELLER_OF_RECORD", "operator")
+    # The operator's identity, in the footer of every page and mail; production needs every one.
+    OPERATOR_LEGAL_NAME = os.environ.get("OPERATOR_LEGAL_NAME")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS")
+    OPERATOR_TAX_CODE = os.environ.get("OPERATOR_TAX_CODE")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL")
+    MOIT_NOTICE_URL = os.environ.get("MOIT_NOTICE_URL")  # the MoIT notification or registration
 
     # PUBLIC_URL: the base of every absolute link (mails, QR codes, og:url, Stripe's return), never the
     # request's Host; production refuses to start without it.
@@ -239,6 +230,9 @@ class Config:
             raise ConfigError(_NO_SECRET)
         if problem := public_url_problem(cls.SERVER_NAME_FOR_LINKS):
             raise ConfigError(problem)
+        _check_seller(cls)
+        if missing := missing_operator_identity(cls):
+            raise ConfigError(_NO_OPERATOR + ", ".join(missing))
 
 
 class DevelopmentConfig(Config):
@@ -254,9 +248,17 @@ class DevelopmentConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     HSTS_SECONDS = 0  # plain http on 127.0.0.1
 
+    # Clearly fake, so nobody mistakes the demo for a real shop.
+    OPERATOR_LEGAL_NAME = os.environ.get("OPERATOR_LEGAL_NAME", "CÔNG TY DEMO OCOP (KHÔNG CÓ THẬT)")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "Số 0 phố Ví Dụ, Hà Nội (địa chỉ giả)")
+    OPERATOR_TAX_CODE = os.environ.get("OPERATOR_TAX_CODE", "0000000000 (giả)")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "0900 000 000 (giả)")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "demo@ocop.invalid")
+    MOIT_NOTICE_URL = os.environ.get("MOIT_NOTICE_URL", "https://online.gov.vn/example-not-registered")
+
     @classmethod
     def validate(cls) -> None:
-        return None
+        _check_seller(cls)
 
 
 class TestingConfig(DevelopmentConfig):
@@ -273,9 +275,6 @@ class TestingConfig(DevelopmentConfig):
     STRIPE_WEBHOOK_SECRET = None
     VIETQR_BANK_BIN = VIETQR_ACCOUNT_NUMBER = VIETQR_ACCOUNT_NAME = None  # tests turn it on
     BANK_WEBHOOK_API_KEY = None
-    ZALO_APP_ID = ZALO_APP_SECRET = ZALO_REFRESH_TOKEN = ZALO_OA_SECRET_KEY = None  # tests turn
-    ZALO_TEMPLATES = ""                                                             # them on
-    SMS_PROVIDER = ESMS_API_KEY = ESMS_SECRET_KEY = ESMS_BRANDNAME = SMS_CALLBACK_SECRET = None
     # The cheapest argon2id: a strong hash costs ~0.5 s here, and tests hash hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 8

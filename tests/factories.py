@@ -40,6 +40,9 @@ class ProducerFactory(Base):
     village = factory.SubFactory(VillageFactory)
     status = "verified"
     phone = "0912345678"
+    tax_code = "0100109106"  # a valid mã số thuế (python-stdnum vn.mst)
+    business_registration = "0100109106 — Sở KH&ĐT Hà Nội"
+    legal_address = "Thôn 1, xã Thử, Hà Nội"
 
 
 class OutletFactory(Base):
@@ -69,6 +72,9 @@ class ProductFactory(Base):
     price = 150000
     stock = 10
     status = "published"
+    label_origin = "Việt Nam"  # handicrafts need origin and maker (storefront/catalog/labels.py)
+    label_maker_name = factory.LazyAttribute(lambda p: p.producer.name)
+    label_maker_address = "Thôn 1, xã Thử, Hà Nội"
     search_text = factory.LazyAttribute(
         lambda p: fold(" ".join([p.name_vi, p.name_en or "", p.producer.name, p.producer.village.name]))
     )

@@ -49,7 +49,7 @@ def buy(client, shop, outlet=None, **extra):
     add(client, shop.vase, 2)
     add(client, shop.cup, 1)
     fill(client, outlet_id=(outlet or shop.b).id)
-    return client.post("/checkout/place", data={"checkout_token": review_token(client), **extra})
+    return client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client), **extra})
 
 
 # --- the guest journey --------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_a_cart_no_outlet_carries_entirely_is_split_and_a_group_can_move(client,
     assert "đơn được chia thành 2 lần nhận" in page
     # The vase group starts at A (lowest id of the two carrying it); move it to B.
     fill(client, **{f"group-{shop.a.id}": shop.b.id, f"group-{shop.c.id}": shop.c.id})
-    client.post("/checkout/place", data={"checkout_token": review_token(client)})
+    client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
 
     (order,) = orders()
     assert sorted((p.outlet_id, [l.product_id for l in p.lines]) for p in order.pickups) == \
@@ -154,7 +154,7 @@ def test_tampered_prices_quantities_and_product_ids_in_the_forms_change_nothing(
     forged = {"product_id": other.id, "quantity": 50, "price": 1, "unit_price": 1, "total": 1,
               "amount": 1, f"price-{shop.vase.id}": 1}
     fill(client, outlet_id=shop.b.id, **forged)
-    client.post("/checkout/place", data={"checkout_token": review_token(client), **forged})
+    client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client), **forged})
 
     (order,) = orders()
     assert order.total == 340_000
@@ -170,7 +170,7 @@ def test_a_price_change_after_review_stops_the_placement(client, shop):
     db.session.get(Product, shop.vase.id).price = 160_000
     db.session.commit()
 
-    page = client.post("/checkout/place", data={"checkout_token": token},
+    page = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token},
                        follow_redirects=True).get_data(as_text=True)
 
     assert orders() == []
@@ -183,7 +183,7 @@ def test_a_cart_changed_after_review_must_be_reviewed_again(client, shop):
     fill(client, outlet_id=shop.a.id)
     token = review_token(client)
     add(client, shop.vase, 2)  # in another tab
-    client.post("/checkout/place", data={"checkout_token": token})
+    client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
     assert orders() == []
 
 
@@ -192,8 +192,8 @@ def test_submitting_the_review_twice_places_one_order(client, shop):
     fill(client, outlet_id=shop.a.id)
     token = review_token(client)
 
-    first = client.post("/checkout/place", data={"checkout_token": token})
-    second = client.post("/checkout/place", data={"checkout_token": token})
+    first = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
+    second = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
 
     (order,) = orders()
     assert first.headers["Location"] == second.headers["Location"] == f"/orders/{order.number}"
@@ -218,7 +218,7 @@ def test_a_second_placement_with_the_same_checkout_token_finds_the_first_order(a
 def test_vietnamese_phone_numbers_are_stored_starting_with_0(client, shop, typed, stored):
     add(client, shop.vase, 1)
     fill(client, outlet_id=shop.a.id, phone=typed)
-    client.post("/checkout/place", data={"checkout_token": review_token(client)})
+    client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
     assert orders()[0].phone == stored
 
 
@@ -247,7 +247,7 @@ def test_a_signed_in_shopper_finds_the_form_filled_and_owns_the_order(client, lo
     page = client.get("/checkout").get_data(as_text=True)
     assert 'value="Trần Thị Mua"' in page and f'value="{user.email}"' in page
     fill(client, outlet_id=shop.a.id, name="Trần Thị Mua", email=user.email)
-    client.post("/checkout/place", data={"checkout_token": review_token(client)})
+    client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
     (order,) = orders()
     assert order.user_id == user.id
     assert cart_rows(user) == {}
@@ -336,7 +336,7 @@ def test_a_card_order_waits_for_payment_and_sends_the_shopper_to_stripe(card_cli
                                                                          stripe_server):
     add(card_client, shop.vase, 1)
     fill(card_client, outlet_id=shop.a.id, payment_method="card")
-    response = card_client.post("/checkout/place", data={"checkout_token": review_token(card_client)})
+    response = card_client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(card_client)})
 
     (order,) = orders()
     assert response.status_code == 303
@@ -364,7 +364,7 @@ def test_when_stripe_fails_the_card_order_is_cancelled_and_stock_returned(card_c
     token = review_token(card_client)
     stripe_server.fail_next("/v1/checkout/sessions")
 
-    page = card_client.post("/checkout/place", data={"checkout_token": token},
+    page = card_client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token},
                             follow_redirects=True).get_data(as_text=True)
 
     (order,) = orders()
@@ -395,7 +395,7 @@ def test_the_journey_works_with_csrf_protection_on_and_refuses_a_forged_post(mak
         review = browser.get("/checkout/review").get_data(as_text=True)
         fields = dict(re.findall(r'name="(csrf_token|checkout_token)" type="hidden" value="([^"]+)"',
                                  review))
-        response = browser.post("/checkout/place", data=fields)
+        response = browser.post("/checkout/place", data={**fields, "accept_terms": "y"})
         (order,) = orders()
         assert response.headers["Location"] == f"/orders/{order.number}"
         assert [line_.quantity for line_ in order.lines] == [1]  # the forged add took nothing

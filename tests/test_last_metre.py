@@ -73,7 +73,7 @@ def test_checkout_preselects_paying_at_pickup(client, shop):
 
 def test_placing_with_nothing_filled_shows_a_summary_and_focuses_the_first_field(client, shop):
     client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
-    html = text(client.post("/checkout", data={"place": "1", "name": "", "phone": "",
+    html = text(client.post("/checkout", data={"place": "1", "accept_terms": "y", "name": "", "phone": "",
                                                 "email": "", "outlet_id": shop.a.id}))
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert 'role="alert"' in html.split('id="error-summary"', 1)[0].rsplit("<div", 1)[1]
@@ -87,7 +87,7 @@ def test_placing_with_nothing_filled_shows_a_summary_and_focuses_the_first_field
 
 def test_what_was_typed_is_kept_and_focus_goes_to_the_field_at_fault(client, shop):
     client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
-    html = text(client.post("/checkout", data={"place": "1", "name": "Lê Thị Mai", "phone": "12",
+    html = text(client.post("/checkout", data={"place": "1", "accept_terms": "y", "name": "Lê Thị Mai", "phone": "12",
                                                 "email": "mai@example.com",
                                                 "outlet_id": shop.a.id}))
     assert 'value="Lê Thị Mai"' in html and 'value="mai@example.com"' in html

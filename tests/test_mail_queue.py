@@ -64,7 +64,7 @@ def place_order_through_the_pages(client) -> None:
                                    "outlet_id": shop.b.id})
     page = client.get("/checkout/review").get_data(as_text=True)
     token = re.search(r'name="checkout_token" type="hidden" value="([^"]+)"', page)[1]
-    response = client.post("/checkout/place", data={"checkout_token": token})
+    response = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
     assert response.status_code in (302, 303) and "/orders/" in response.headers["Location"]
 
 

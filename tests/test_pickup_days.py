@@ -67,7 +67,7 @@ def checkout(client, outlet, product, day=None, quantity=1):
 def place_reviewed(client):
     page = client.get("/checkout/review").get_data(as_text=True)
     token = re.search(r'name="checkout_token" type="hidden" value="([^"]+)"', page)[1]
-    return client.post("/checkout/place", data={"checkout_token": token})
+    return client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
 
 
 def only_order() -> Order:

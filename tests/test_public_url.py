@@ -29,6 +29,9 @@ def _production(public_url):
     class Production(Config):
         SECRET_KEY = "a-production-secret"
         SERVER_NAME_FOR_LINKS = public_url
+        # the operator's identity production also needs (tests/test_legal.py)
+        OPERATOR_LEGAL_NAME = OPERATOR_ADDRESS = OPERATOR_TAX_CODE = "x"
+        OPERATOR_PHONE = OPERATOR_EMAIL = MOIT_NOTICE_URL = "x"
 
     return Production
 

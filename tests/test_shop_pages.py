@@ -43,7 +43,7 @@ def test_one_tap_on_the_checkout_page_places_the_order(client, shop):
     client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 2})
     form = checkout_page(client)
     response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": shop.b.id,
-                                              "payment_method": "at_pickup", "place": "1"})
+                                              "payment_method": "at_pickup", "place": "1", "accept_terms": "y"})
     (order,) = orders()
     assert response.status_code == 303 and response.location.endswith(f"/orders/{order.number}")
     assert order.total == 2 * shop.vase.price and order.name == CUSTOMER["name"]
@@ -53,7 +53,7 @@ def test_one_tap_on_the_checkout_page_places_the_order(client, shop):
 def test_a_second_tap_leads_to_the_same_order(client, shop):
     client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
     data = {**CUSTOMER, **checkout_page(client), "outlet_id": shop.b.id, "payment_method": "at_pickup",
-            "place": "1"}
+            "place": "1", "accept_terms": "y"}
     first = client.post("/checkout", data=data)
     second = client.post("/checkout", data=data)
     assert len(orders()) == 1
@@ -65,7 +65,7 @@ def test_a_cart_changed_in_another_tab_is_not_placed_unseen(client, shop):
     form = checkout_page(client)
     client.post("/cart/add", data={"product_id": shop.cup.id, "quantity": 1})  # another tab
     response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": shop.b.id,
-                                              "payment_method": "at_pickup", "place": "1"})
+                                              "payment_method": "at_pickup", "place": "1", "accept_terms": "y"})
     assert orders() == []
     assert response.status_code == 303 and response.location.endswith("/checkout")
     assert "Giỏ hàng đã thay đổi" in client.get("/checkout").get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_a_missing_name_keeps_the_shopper_on_the_page_with_the_error(client, sho
     client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
     response = client.post("/checkout", data={**CUSTOMER, **checkout_page(client), "name": "",
                                               "outlet_id": shop.b.id, "payment_method": "at_pickup",
-                                              "place": "1"})
+                                              "place": "1", "accept_terms": "y"})
     assert response.status_code == 200 and orders() == []
     assert "Vui lòng nhập họ và tên." in response.get_data(as_text=True)
 

@@ -243,7 +243,7 @@ def check_out(session, base: str, shop: dict, email: str) -> str:
         "csrf_token": token, "name": "Nguyễn Văn Khách", "phone": "0912345678", "email": email,
         "payment_method": "at_pickup", "outlet_id": shop["outlet_id"], "review": "1"}, timeout=10)
     page = session.get(f"{base}/checkout/review", timeout=10).text
-    placed = session.post(f"{base}/checkout/place", data={
+    placed = session.post(f"{base}/checkout/place", data={"accept_terms": "y",
         "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1],
         "checkout_token": re.search(r'name="checkout_token"[^>]*value="([^"]+)"', page)[1]},
         allow_redirects=False, timeout=30)

@@ -128,7 +128,7 @@ def test_checkout_through_the_web_places_a_transfer_order(app, client):
                                    "outlet_id": outlet.id, "payment_method": "vietqr", "review": "1"})
     review = client.get("/checkout/review").get_data(as_text=True)
     token = re.search(r'name="checkout_token" type="hidden" value="([^"]+)"', review)[1]
-    response = client.post("/checkout/place", data={"checkout_token": token})
+    response = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
     order = _db.session.scalars(_db.select(Order)).one()
     assert response.headers["Location"] == f"/orders/{order.number}"
     assert order.payment_method == "vietqr" and order.payment_status == PaymentStatus.PENDING

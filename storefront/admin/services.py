@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
+from ..catalog import producer_identity
 from ..catalog.certification import CertificateInvalid, check_certificate
 from ..catalog.models import Certificate, Producer, Product, ReviewStatus
 from ..unit_of_work import transaction
@@ -81,11 +82,14 @@ def _reason(text: str | None) -> str:
 def verify_producer(producer: Producer, *, by: User, note: str | None = None) -> None:
     """Mark the producer verified so its listed products can be shown.
 
-    :raises ReviewError: it is already verified.
+    :raises ReviewError: it is already verified, or its legal identity is incomplete.
     """
     require_admin(by)
     if producer.status == ReviewStatus.VERIFIED:
         raise ReviewError(_("Cơ sở sản xuất này đã được xác minh."))
+    if producer_identity.missing(producer):
+        raise ReviewError(_("Chưa xác minh được: cơ sở sản xuất chưa khai %(fields)s.",
+                            fields=producer_identity.missing_text(producer)))
     with transaction():
         producer.status = ReviewStatus.VERIFIED
         producer.review_note = (note or "").strip() or None

@@ -10,7 +10,7 @@ Names are the Vietnamese originals with the English beside them where the shop h
 """
 from flask import jsonify, request
 
-from . import services
+from . import labels, services
 from .filters import BadFilter, CatalogFilters
 from ..web.api import bp
 from .links import absolute_url, media_url
@@ -51,6 +51,7 @@ def products():
 def product(slug: str):
     item = services.product_detail(slug)
     found = product_json(item)
+    found["label"] = labels.facts(item.product)
     for add in _product_fields:
         add(item.product, found)
     return jsonify(found)

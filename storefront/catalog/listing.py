@@ -1,6 +1,7 @@
 """The listing rule, its one home: which products shoppers see, and with which stars.
 
-A product is *listed* on a day when it is published, its producer is verified, and one of its
+A product is *listed* on a day when it is published and not taken down by an admin, its producer
+is verified, and one of its
 certificates *counts* that day: verified (pending, rejected and revoked ones never count) and
 the day is before ``expires_on`` (Hanoi date; a certificate drops out ON its expiry day).
 Its public stars are those of the *current* certificate: among those that count, the one with
@@ -42,17 +43,19 @@ def outranks_sql(certificate, other) -> object:
 
 def product_listable_sql() -> list:
     """Return the conditions on Product and Producer (joined) that do not depend on the day."""
-    return [Product.status == ProductStatus.PUBLISHED, Producer.status == ReviewStatus.VERIFIED]
+    return [Product.status == ProductStatus.PUBLISHED, Product.taken_down_at.is_(None),
+            Producer.status == ReviewStatus.VERIFIED]
 
 
-def windows(*narrow):
+def windows(*narrow, listable=None):
     """Return a SELECT of every (product, certificate) pair that lists the product on some day.
 
     A verified certificate is current from the day every certificate that outranks it has
     expired (``listed_from``) until its own expiry (``listed_until``, exclusive); at most one
     certificate of a product is current on any day. Pairs whose window is empty (something that
     outranks them outlives them) are left out. Columns are those of the listing table; ``narrow``
-    adds conditions on Product, Producer or Certificate (the products to refresh).
+    adds conditions on Product, Producer or Certificate (the products to refresh). ``listable``
+    replaces ``product_listable_sql()`` (a migration states the rule of its own revision).
     """
     outranking = aliased(Certificate, name="outranking")
     listed_from = func.coalesce(
@@ -70,7 +73,8 @@ def windows(*narrow):
         .select_from(Certificate)
         .join(Product, Product.id == Certificate.product_id)
         .join(Producer, Producer.id == Product.producer_id)
-        .where(Certificate.status == COUNTING_STATUS, *product_listable_sql(), *narrow)
+        .where(Certificate.status == COUNTING_STATUS,
+               *(product_listable_sql() if listable is None else listable), *narrow)
         .subquery("candidates")
     )
     return select(candidates).where(candidates.c.listed_from < candidates.c.listed_until)

@@ -1,6 +1,7 @@
 """The listing rule, its one home: which products shoppers see, and with which stars.
 
-A product is *listed* on a day when it is published, its producer is verified, and one of its
+A product is *listed* on a day when it is published and not taken down by an admin, its producer
+is verified, and one of its
 certificates *counts* that day: verified (pending, rejected and revoked ones never count) and
 the day is before ``expires_on`` (Hanoi date; a certificate drops out ON its expiry day).
 Its public stars are those of the *current* certificate: among those that count, the one with
@@ -49,6 +50,7 @@ def is_listed(product, day: date | None = None) -> bool:
 REASONS = {
     "draft": _l("Bản nháp — chưa đăng bán"),
     "archived": _l("Đã lưu trữ"),
+    "taken_down": _l("Quản trị viên đã gỡ sản phẩm"),
     "producer_pending": _l("Cơ sở sản xuất chưa được xác minh"),
     "producer_rejected": _l("Hồ sơ cơ sở sản xuất bị từ chối"),
     "no_certificate": _l("Chưa có chứng nhận OCOP"),
@@ -69,6 +71,8 @@ def reasons_not_listed(product, day: date | None = None) -> list[str]:
     reasons = []
     if product.status != ProductStatus.PUBLISHED:
         reasons.append("archived" if product.status == ProductStatus.ARCHIVED else "draft")
+    if product.taken_down_at is not None:
+        reasons.append("taken_down")
     if product.producer.status == ReviewStatus.REJECTED:
         reasons.append("producer_rejected")
     elif product.producer.status != ReviewStatus.VERIFIED:

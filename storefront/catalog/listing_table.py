@@ -35,7 +35,8 @@ from .models import Certificate, Producer, Product, Village
 TABLE = "catalog_listing"
 SEARCH_TABLE = "catalog_listing_search"  # SQLite FTS5 over catalog_listing.search_text
 TRGM_SCHEMA = "public"  # where CREATE EXTENSION pg_trgm puts its operator classes
-_PRODUCT_FIELDS = frozenset({"status", "price", "group", "search_text", "producer_id", "created_at"})
+_PRODUCT_FIELDS = frozenset({"status", "taken_down_at", "price", "group", "search_text", "producer_id",
+                             "created_at"})
 _PRODUCER_FIELDS = frozenset({"status", "village_id"})
 _WROTE = "catalog_listing_written"  # session.info: this transaction changed the listing table
 

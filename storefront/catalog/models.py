@@ -204,6 +204,11 @@ class Producer(db.Model):
     lead_days = db.Column(db.Integer, nullable=False, default=2, server_default="2")
     delivery_weekdays = db.Column(db.String(7), nullable=False, default="0123456",
                                   server_default="0123456")
+    # The legal identity a verified producer must have (``producer_identity.py``), shown as the
+    # seller's on each product page when producers sell (``SELLER_OF_RECORD=producer``).
+    tax_code = db.Column(db.String(14))  # mã số thuế, 10 digits (or 13 for a branch), compact
+    business_registration = db.Column(db.String(120))  # the registration certificate's number and issuer
+    legal_address = db.Column(db.String(300))
 
     village = db.relationship("Village", back_populates="producers")
     products = db.relationship("Product", back_populates="producer")
@@ -293,13 +298,28 @@ class Product(db.Model):
     unit_vi = db.Column(db.String(60), nullable=False)
     unit_en = db.Column(db.String(60))
     price = db.Column(db.Integer, nullable=False)  # whole đồng
-    # VAT rate on its e-invoice lines, set by the producer (invoices/vat.py: 0, 5, 8, 10 or "kct").
-    vat_rate = db.Column(db.String(3), nullable=False, default="10", server_default="10")
     stock = db.Column(db.Integer, nullable=False, default=0)
     lead_days = db.Column(db.Integer)  # overrides the producer's lead time when set
     status = db.Column(db.String(20), nullable=False, default=ProductStatus.DRAFT, index=True)
     # Folded names of product, producer and village: what accent-insensitive search reads.
     search_text = db.Column(db.Text, nullable=False, default="")
+    # Label facts (Decree 43/2017 as amended by 111/2021), in Vietnamese as on the label; which are
+    # required depends on the group (``labels.py``).
+    label_origin = db.Column(db.String(200))
+    label_maker_name = db.Column(db.String(200))
+    label_maker_address = db.Column(db.String(300))
+    label_net_quantity = db.Column(db.String(100))
+    label_ingredients = db.Column(db.Text)
+    label_shelf_life = db.Column(db.String(200))
+    label_storage = db.Column(db.Text)
+    label_warnings = db.Column(db.Text)
+    food_safety_number = db.Column(db.String(100))  # food-safety certificate (food and drink)
+    food_safety_date = db.Column(db.Date)
+    food_safety_issuer = db.Column(db.String(200))
+    # An admin's take-down of a listing (the listing rule hides it), with a public reason.
+    taken_down_at = db.Column(db.DateTime)
+    takedown_reason = db.Column(db.Text)
+    taken_down_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

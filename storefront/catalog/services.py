@@ -10,7 +10,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..text import fold
 from ..timeutil import local_today
-from . import counting, faceting, queries, spelling, stock
+from . import counting, faceting, queries, spelling, stock, takedown
 from .filters import CatalogFilters, Sort
 from .models import (
     Certificate, Outlet, Photo, PlaceType, Producer, Product, ReviewStatus, Village,
@@ -22,6 +22,14 @@ FEATURED = 8
 
 class NotInCatalog(LookupError):
     """The page asked for is not public: unknown, unlisted, unverified or inactive."""
+
+
+class TakenDown(NotInCatalog):
+    """An admin took the product down; ``product.takedown_reason`` is public."""
+
+    def __init__(self, product: Product):
+        super().__init__(product.slug)
+        self.product = product
 
 
 _UNSET = object()
@@ -139,6 +147,8 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
     """
     row = queries.listed_product(slug, today)
     if row is None:
+        if (gone := takedown.taken_down(slug)) is not None:
+            raise TakenDown(gone)
         raise NotInCatalog(slug)
     product, certificate = row
     return Listed(product, certificate.stars, certificate)

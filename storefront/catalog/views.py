@@ -5,6 +5,8 @@ from urllib.parse import quote
 from flask import Response, render_template, request, url_for
 
 from . import services
+from . import producer_identity
+from .labels import facts as label_facts
 from ..web.shop import bp
 from .cards import product_card
 from .filters import BadFilter, CatalogFilters, parse_place_type
@@ -22,11 +24,17 @@ bp.add_app_template_global(absolute_url)
 bp.add_app_template_global(media_url)
 bp.add_app_template_global(public_page_url)
 bp.add_app_template_global(product_card, "cached_product_card")
+bp.add_app_template_global(label_facts, "label_facts")
 
 
 @bp.errorhandler(services.NotInCatalog)
 def not_in_catalog(error):
     return render_template("errors/error.html", error=error, code=404), 404
+
+
+@bp.errorhandler(services.TakenDown)
+def taken_down(error):
+    return render_template("catalog/taken_down.html", product=error.product), 410
 
 
 @bp.context_processor
@@ -123,3 +131,7 @@ def _sitemap_urls(slugs: dict[str, list[str]]) -> list[str]:
         urls.extend(prefix + (slug if _PLAIN_SLUG.match(slug) else quote(slug))
                     for slug in slugs[kind])
     return urls
+
+
+bp.add_app_template_global(producer_identity.format_tax_code, "format_tax_code")
+bp.add_app_template_global(producer_identity.missing_text, "identity_missing")

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts.forms import email_field, phone_field
 from ..form_fields import strip_text
+from ..legal.forms import NOT_ACCEPTED, accept_terms_field
 from ..orders.models import PAYMENT_METHOD_LABELS, PaymentMethod
 
 
@@ -38,6 +39,8 @@ class CheckoutForm(FlaskForm):
     place = SubmitField(_l("Đặt hàng"))  # one screen: place straight from here
     checkout_token = HiddenField()  # a second tap finds the order the first one placed
     seen = HiddenField()  # the cart the shopper saw (services.cart_fingerprint)
+    # Never ticked in advance; needed only to place from this page ("review" goes on without it).
+    accept_terms = accept_terms_field(required=False)
 
     def offer(self, plan, methods) -> None:
         """Set the outlets and payment methods this cart can use."""
@@ -57,6 +60,10 @@ class CheckoutForm(FlaskForm):
                 moves[pickup.outlet.id] = target
         return moves
 
+    def validate_accept_terms(self, field):
+        if self.place.data and not field.data:
+            raise ValidationError(NOT_ACCEPTED)
+
     def validate_payment_method(self, field):
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Vui lòng chọn phương thức thanh toán."))
@@ -69,4 +76,5 @@ class PlaceOrderForm(FlaskForm):
     """The review page's button: only a one-time token, everything else comes from the cart."""
 
     checkout_token = HiddenField()
+    accept_terms = accept_terms_field()
     place = SubmitField(_l("Đặt hàng"))

@@ -15,6 +15,8 @@ from ..cart.services import CartLine, total
 from ..catalog.models import Outlet
 from ..unit_of_work import transaction
 from ..extensions import db
+from ..legal import policies
+from ..legal.forms import NOT_ACCEPTED
 from ..orders import placement
 from ..orders.links import order_url
 from ..orders.models import Order, PaymentMethod
@@ -33,6 +35,10 @@ class NoOutletCarries(CheckoutError):
 
 class OutletCannotTake(CheckoutError):
     """The chosen outlet does not carry every item sent to it."""
+
+
+class TermsNotAccepted(CheckoutError):
+    """The shopper did not tick ``accept_terms``: no order is sent (Decree 52/2013 Art. 32)."""
 
 
 class CardPaymentFailed(CheckoutError):
@@ -167,15 +173,21 @@ def payment_methods(order_total: int) -> list[PaymentMethod]:
     return methods
 
 
-def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi"):
-    """Place the order the shopper reviewed (``state``: a ``CheckoutState``).
+def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi", *,
+          accepted_terms: bool = False):
+    """Place the order the shopper reviewed (``state``: a ``CheckoutState``), once the shopper has
+    ticked the terms; the order keeps the versions in force (terms, returns, privacy) and when.
 
+    :raises TermsNotAccepted: ``accepted_terms`` is not true; nothing is written.
     :raises placement.PlacementError, placement.OutOfStock: see ``place_order``.
     """
+    if accepted_terms is not True:
+        raise TermsNotAccepted(str(NOT_ACCEPTED))
     contact = placement.Contact(**state.contact)
     return placement.place_order(cart_lines, contact, state.assignment, state.payment,
                                  state.token, user=user, locale=locale,
-                                 access_token=state.access, pickup_days=state.days)
+                                 access_token=state.access, pickup_days=state.days,
+                                 agreed_versions=[v.id for v in policies.agreed_at_checkout()])
 
 
 def start_card_payment(order: Order) -> str:

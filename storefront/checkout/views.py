@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..cart import services as cart_services
 from ..cart.current import current_cart, keep
 from ..i18n import current_language
+from ..legal import policies
 from ..orders import codes
 from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
@@ -117,7 +118,8 @@ def _next_step(form, state: CheckoutState):
     state.access = state.access or codes.new_access_token()
     state.reviewed = form.seen.data or ""
     state.save()
-    return _submit(form.checkout_token.data or "", state, back="shop.checkout")
+    return _submit(form.checkout_token.data or "", state, back="shop.checkout",
+                   accepted=form.accept_terms.data)
 
 
 def _render_start(form, plan, cart_lines, state: CheckoutState):
@@ -126,7 +128,8 @@ def _render_start(form, plan, cart_lines, state: CheckoutState):
     form.checkout_token.data = state.token
     form.seen.data = services.cart_fingerprint(cart_lines)
     return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
-                           total=cart_services.total(cart_lines))
+                           total=cart_services.total(cart_lines),
+                           terms=policies.agreed_at_checkout())
 
 
 @bp.get("/checkout/review")
@@ -148,7 +151,7 @@ def checkout_review():
     state.save()
     return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
                            plan=plan, lines=cart_lines, total=cart_services.total(cart_lines),
-                           contact=state.contact,
+                           contact=state.contact, terms=policies.agreed_at_checkout(),
                            payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
 
 
@@ -167,11 +170,15 @@ def _stale_choice(plan, state: CheckoutState, total: int) -> str | None:
 def checkout_place():
     form = PlaceOrderForm()
     if not form.validate_on_submit():
+        if form.accept_terms.errors and not form.checkout_token.errors and "csrf_token" not in form.errors:
+            flash(form.accept_terms.errors[0], "error")  # the cart and every choice are kept
+            return redirect(url_for("shop.checkout_review"), 303)
         abort(400)
-    return _submit(form.checkout_token.data or "", CheckoutState.load())
+    return _submit(form.checkout_token.data or "", CheckoutState.load(), accepted=True)
 
 
-def _submit(token: str, state: CheckoutState, back: str = "shop.checkout_review"):
+def _submit(token: str, state: CheckoutState, back: str = "shop.checkout_review", *,
+            accepted: bool = False):
     """Place the order the shopper saw, once: a repeated token leads to the order already placed."""
     existing = order_for_checkout_token(token) if token else None
     if existing is not None:
@@ -182,7 +189,11 @@ def _submit(token: str, state: CheckoutState, back: str = "shop.checkout_review"
         flash(_("Giỏ hàng đã thay đổi sau khi bạn xem lại. Vui lòng kiểm tra rồi đặt hàng."), "error")
         return redirect(url_for(back), 303)
     try:
-        placed = services.place(cart_lines, state, user=_user(), locale=current_language())
+        placed = services.place(cart_lines, state, user=_user(), locale=current_language(),
+                                accepted_terms=accepted)
+    except services.TermsNotAccepted as error:
+        flash(str(error), "error")
+        return redirect(url_for(back), 303)
     except AlreadyPlaced as error:
         return _already_placed(error.order, state)
     except (PlacementError, OutOfStock) as error:

@@ -18,9 +18,11 @@ from ..catalog.certification import REFORM_DAY
 from ..catalog.search import search_text_for
 from ..unit_of_work import transaction
 from ..extensions import db
+from ..legal import policies
 from ..producers.services import add_photo
 from ..text import slugify
 from ..timeutil import add_months, local_today, utcnow
+from . import labels as demo_labels
 from .data import ACCOUNTS, DEMO_PASSWORD, OUTLETS, PRODUCERS, VILLAGES
 from .pickup import seed_pickup
 from .images import draw_photo
@@ -69,6 +71,7 @@ def seed_demo(today: date | None = None) -> SeedReport:
         seed_pickup(outlets, producers, today)  # hours, holidays, instructions, lead times
         admin = _accounts(producers, outlets, report)
         products = _products(producers, outlets, admin, today, report)
+    policies.publish_defaults(today)  # terms, returns, pickup, payment, privacy, rules: version 1
     _photos(products, report)
     return report
 
@@ -121,6 +124,9 @@ def _producers(villages: dict[str, Village], report: SeedReport) -> dict[str, Pr
                                 village=villages[fact.village], phone=fact.phone, email=fact.email,
                                 description_vi=fact.description_vi, description_en=fact.description_en,
                                 status=fact.status, reviewed_at=utcnow() if verified else None)
+            if verified:  # the pending one shows what an admin waits for
+                for column, value in demo_labels.identity(len(producers) + 1, producer).items():
+                    setattr(producer, column, value)
             db.session.add(producer)
             report.count("producers")
         producers[fact.key] = producer
@@ -155,6 +161,8 @@ def _products(producers, outlets, admin: User, today: date,
         product = found.get(slugify(fact.name_vi))
         if product is None:
             product = _new_product(fact, producers, outlets)
+            for column, value in demo_labels.label(fact, product.producer, today).items():
+                setattr(product, column, value)
             product.certificates.append(_certificate(fact, product.producer, admin, today, number))
             db.session.add(product)
             report.count("products")

@@ -20,6 +20,7 @@ from . import routing
 from ..unit_of_work import TransactionConflict, retrying
 from ..extensions import db
 from ..i18n import format_vnd
+from ..legal import policies
 from ..notifications import services as notify
 from ..timeutil import as_day, local_today, utcnow
 from . import codes, hooks, payment
@@ -102,13 +103,16 @@ def order_for_checkout_token(checkout_token: str) -> Order | None:
 
 def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, payment_method: str,
                 checkout_token: str, user=None, locale: str = "vi", *,
-                access_token: str | None = None, pickup_days: Mapping | None = None) -> PlacedOrder:
+                access_token: str | None = None, pickup_days: Mapping | None = None,
+                agreed_versions: Iterable[int] = ()) -> PlacedOrder:
     """Place the cart as one order in one transaction, reserving its stock.
 
     ``cart_lines`` give ``product_id``, ``quantity`` and ``price_seen``; ``assignment`` maps each
     product id to its pickup outlet id. ``access_token`` may be chosen by the caller (so a
     double submit can find its order's token again); a fresh one is made otherwise.
     ``pickup_days`` maps an outlet id to the day chosen there; without one, the earliest ready day.
+    ``agreed_versions``: the ids of the policy versions the shopper ticked ``accept_terms`` for,
+    kept with the order and the time it was placed (checkout refuses to place without the tick).
 
     The placement runs again from the start when PostgreSQL aborts it as a deadlock or
     serialization failure (``unit_of_work.retrying``).
@@ -124,7 +128,8 @@ def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, pay
     access_token = access_token or codes.new_access_token()
     try:
         return retrying(lambda: _place(wanted, contact, assignment, payment_method, checkout_token,
-                                       user, locale, access_token, pickup_days or {}))
+                                       user, locale, access_token, pickup_days or {},
+                                       tuple(agreed_versions)))
     except TransactionConflict as error:
         raise CheckoutBusy(_("Rất nhiều người đang đặt hàng cùng lúc nên đơn của bạn chưa được "
                              "đặt. Vui lòng đặt lại sau giây lát.")) from error
@@ -156,7 +161,7 @@ def _clean(assignment: Mapping) -> dict[int, int]:
 
 
 def _place(wanted, contact, assignment, payment_method, checkout_token, user, locale,
-           access_token, pickup_days) -> PlacedOrder:
+           access_token, pickup_days, agreed_versions=()) -> PlacedOrder:
     products = _lock_products(sorted(wanted))
     _check_products(products, wanted)
     _check_assignment(assignment, products)
@@ -173,6 +178,7 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
     _set_pickup_days(order, pickup_days, now)
     db.session.flush()
     pickup_codes = _set_codes(order, access_token)
+    policies.record_agreement(order, agreed_versions, now)
     record(order, "placed", user or "guest", note=method.value)
     notify.order_placed(order, access_token)
     if method == PaymentMethod.AT_PICKUP:

@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..notifications import queries as notice_queries
 from ..web.shop import bp
 from . import codes, queries, services
 from .links import order_url
@@ -16,8 +15,7 @@ from .viewing import actor, order_labels, viewed_order
 def show(number: str):
     order, token = viewed_order(number)
     return render_template("orders/show.html", order=order, codes=queries.visible_codes(order, token),
-                           timeline=queries.timeline(order), private_link=_private_link(order, token),
-                           **notice_queries.order_panel(order))
+                           timeline=queries.timeline(order), private_link=_private_link(order, token))
 
 
 def _private_link(order, token: str | None) -> str | None:

@@ -18,5 +18,9 @@ class InactiveOutlet(ProducerError):
     """An outlet chosen for a product does not exist or no longer sells."""
 
 
+class LabelIncomplete(ProducerError):
+    """The product's label lacks a fact its group requires (``catalog/labels.py``)."""
+
+
 class InvalidProductTransition(ProducerError):
     """The product's status cannot move that way (e.g. publishing an archived product)."""

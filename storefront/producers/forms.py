@@ -1,5 +1,6 @@
 """Forms of the producer dashboard: product, photos, certificate."""
 import re
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,7 +9,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..catalog import units
+from ..catalog import labels, producer_identity, units
 from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
 from ..catalog.certification import (
     CertificateInvalid, check_decision_date, check_issuing_level, check_score,
@@ -104,6 +105,18 @@ class ProductForm(FlaskForm):
         invalid_choice_message=_l("Điểm bán đã chọn không còn hoạt động. Hãy chọn lại."),
     )
 
+    label_origin = _optional_text(_l("Xuất xứ"), 200)
+    label_maker_name = _optional_text(_l("Tên nhà sản xuất"), 200)
+    label_maker_address = _optional_text(_l("Địa chỉ nhà sản xuất"), 300)
+    label_net_quantity = _optional_text(_l("Định lượng (khối lượng tịnh, thể tích, số lượng)"), 100)
+    label_ingredients = _optional_text(_l("Thành phần"), 2000, area=True)
+    label_shelf_life = _optional_text(_l("Hạn sử dụng"), 200)
+    label_storage = _optional_text(_l("Hướng dẫn bảo quản và sử dụng"), 2000, area=True)
+    label_warnings = _optional_text(_l("Cảnh báo"), 2000, area=True)
+    food_safety_number = _optional_text(_l("Số giấy chứng nhận an toàn thực phẩm"), 100)
+    food_safety_date = DayField(_l("Ngày cấp"), validators=[Optional()])
+    food_safety_issuer = _optional_text(_l("Nơi cấp"), 200)
+
     def __init__(self, *args, outlets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.outlets.choices = _choices((o.id, o.display_name) for o in outlets)
@@ -121,7 +134,13 @@ class ProductForm(FlaskForm):
             name_en=self.name_en.data, description_en=self.description_en.data,
             group=self.group.data, unit_vi=self.unit_vi.data, unit_en=self.unit_en.data,
             price=self.price.data, stock=self.stock.data, outlet_ids=list(self.outlets.data or []),
+            label={column: getattr(self, column).data for column in labels.COLUMNS},
         )
+
+    def missing_label_facts(self) -> str:
+        """Return, in plain words, the label facts this group requires that the form lacks."""
+        return labels.missing_text(SimpleNamespace(group=self.group.data, **{
+            column: getattr(self, column).data for column in labels.COLUMNS}))
 
 
 def _alt_fields():
@@ -184,3 +203,20 @@ def _as_field_error(check, *args) -> None:
         check(*args)
     except CertificateInvalid as exc:
         raise ValidationError(exc.message) from None
+
+
+class ProducerIdentityForm(FlaskForm):
+    """The producer's legal identity, needed before an admin verifies it."""
+
+    tax_code = _required_text(_l("Mã số thuế"), 20, _l("Hãy nhập mã số thuế."))
+    business_registration = _required_text(
+        _l("Số giấy chứng nhận đăng ký kinh doanh (hoặc đăng ký hộ kinh doanh, hợp tác xã)"), 120,
+        _l("Hãy nhập số giấy đăng ký kinh doanh."))
+    legal_address = _required_text(_l("Địa chỉ trụ sở (như trên giấy đăng ký)"), 300,
+                                   _l("Hãy nhập địa chỉ trụ sở."))
+
+    def validate_tax_code(self, field):
+        try:
+            producer_identity.clean_tax_code(field.data)
+        except producer_identity.IdentityInvalid as exc:
+            raise ValidationError(str(exc)) from None

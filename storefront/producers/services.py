@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..catalog import labels
 from ..catalog.models import Outlet, Producer, Product, ProductStatus
 from ..catalog.search import search_text_for
 from ..unit_of_work import transaction
@@ -16,7 +17,8 @@ from .. import slugs
 from ..extensions import db
 from .certificates import submit_certificate  # noqa: F401  (re-exported)
 from .errors import (  # noqa: F401  (re-exported)
-    CertificateInvalid, InactiveOutlet, InvalidProductTransition, ProducerError, TooManyPhotos,
+    CertificateInvalid, InactiveOutlet, InvalidProductTransition, LabelIncomplete, ProducerError,
+    TooManyPhotos,
 )
 from .photos import add_photo, delete_photo, move_photo, photo_limit, photo_of, update_alt  # noqa: F401
 
@@ -46,6 +48,7 @@ class ProductDetails:
     description_en: str | None = None
     unit_en: str | None = None
     outlet_ids: list[int] = field(default_factory=list)
+    label: dict = field(default_factory=dict)  # labels.COLUMNS: the facts on the product's label
 
 
 # --- finding, always through the owner -------------------------------------------------------
@@ -107,6 +110,9 @@ def _fill(product: Product, details: ProductDetails) -> None:
     product.stock = details.stock
     product.outlets = _outlets(details.outlet_ids)
     product.search_text = search_text_for(product)
+    for column in labels.COLUMNS:
+        value = details.label.get(column)
+        setattr(product, column, value.strip() or None if isinstance(value, str) else value)
 
 
 def create_product(producer: Producer, details: ProductDetails) -> Product:
@@ -136,6 +142,7 @@ def change_status(product: Product, action: str) -> None:
     Publishing needs no verified certificate: the listing rule decides visibility, and the
     dashboard tells the producer what is still missing.
     :raises InvalidProductTransition: when the product's status does not allow ``action``.
+    :raises LabelIncomplete: publishing a product whose label lacks a fact its group requires.
     """
     if action not in TRANSITIONS:
         raise InvalidProductTransition(_("Thao tác không hợp lệ."))
@@ -143,4 +150,7 @@ def change_status(product: Product, action: str) -> None:
     with transaction():
         if product.status not in sources:
             raise InvalidProductTransition(_("Không thể thực hiện thao tác này với sản phẩm ở trạng thái hiện tại."))
+        if action == "publish" and labels.missing(product):
+            raise LabelIncomplete(_("Chưa đăng bán được: nhãn sản phẩm còn thiếu %(facts)s. Hãy bổ sung "
+                                    "trong phần “Thông tin ghi nhãn”.", facts=labels.missing_text(product)))
         product.status = target

@@ -16,7 +16,10 @@ from ..images import ImageRejected
 from ..web.producer import bp
 from . import services
 from .errors import ProducerError
-from .forms import ActionForm, CertificateForm, PhotoAltForm, PhotoUploadForm, ProductForm
+from .forms import (
+    ActionForm, CertificateForm, PhotoAltForm, PhotoUploadForm, ProducerIdentityForm, ProductForm,
+)
+from ..catalog import producer_identity
 from .overview import EXPIRY_WARNING_DAYS, overview
 
 STATUS_MESSAGES = {
@@ -47,6 +50,21 @@ def index():
     return render_template("producers/index.html", producer=_producer(),
                            rows=[overview(p) for p in products], warning_days=EXPIRY_WARNING_DAYS,
                            renewals=renewals_of(_producer()))
+
+
+@bp.route("/identity", methods=["GET", "POST"])
+def identity():
+    producer = _producer()
+    form = ProducerIdentityForm(obj=producer)
+    if not form.is_submitted() and producer.tax_code:
+        form.tax_code.data = producer_identity.format_tax_code(producer.tax_code)
+    if form.validate_on_submit():
+        producer_identity.save(producer, tax_code=form.tax_code.data,
+                               business_registration=form.business_registration.data,
+                               legal_address=form.legal_address.data)
+        flash(_("Đã lưu thông tin pháp lý."), "success")
+        return redirect(url_for(".index"))
+    return render_template("producers/identity.html", form=form, producer=producer)
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
