@@ -140,21 +140,25 @@ def register_blueprints(app: Flask) -> None:
 VIEW_MODULES = (
     # shop
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
-    "pickup.views", "payments.views", "certificates.views", "legal.views",
-    "complaints.views", "privacy.views",
+    "pickup.views", "payments.views", "certificates.views", "invoices.views", "legal.views",
+    "complaints.views", "privacy.views", "notifications.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
+    "finance.producer_views",
     # outlet
     "outlets.views", "pickup.outlet_views", "payments.outlet_views",
     "counter.outlet_views", "complaints.outlet_views",
+    "finance.outlet_views",
     # admin
     "admin.views", "accounts.admin_views", "certificates.admin_views", "pickup.admin_views", "reports.views",
     "payments.admin_views", "complaints.admin_views", "privacy.admin_views",
+    "notifications.admin_views",
+    "finance.admin_views",
     "legal.admin_views", "catalog.admin_views",
     # API
     "catalog.api_views", "pickup.api_views", "certificates.api_views",
     # webhooks
-    "payments.webhook_views",
+    "payments.webhook_views", "notifications.webhook_views",
 )
 
 

@@ -193,6 +193,25 @@ class Config:
     # Tasks run by a worker from the queue (storefront/queue.py); True runs each at once, in the caller.
     TASKS_IMMEDIATE = False
 
+    # Notices by Zalo ZNS, else SMS brandname, else e-mail (storefront/notifications/channels.py);
+    # without Zalo or SMS set the shop mails as before. Secrets have no defaults.
+    ZALO_APP_ID = os.environ.get("ZALO_APP_ID")
+    ZALO_APP_SECRET = os.environ.get("ZALO_APP_SECRET")
+    ZALO_REFRESH_TOKEN = os.environ.get("ZALO_REFRESH_TOKEN")  # the first; rotated ones live in the DB
+    ZALO_OA_SECRET_KEY = os.environ.get("ZALO_OA_SECRET_KEY")  # verifies Zalo's webhook calls
+    ZALO_OAUTH_URL = os.environ.get("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+    ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
+    ZALO_TEMPLATES = os.environ.get("ZALO_TEMPLATES", "")  # JSON: event -> approved template id
+    ZALO_REPORT_WAIT_SECONDS = float(os.environ.get("ZALO_REPORT_WAIT_SECONDS", "900"))
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER")  # "esms"
+    ESMS_URL = os.environ.get("ESMS_URL", "https://rest.esms.vn")
+    ESMS_API_KEY = os.environ.get("ESMS_API_KEY")
+    ESMS_SECRET_KEY = os.environ.get("ESMS_SECRET_KEY")
+    ESMS_BRANDNAME = os.environ.get("ESMS_BRANDNAME")
+    ESMS_SANDBOX = os.environ.get("ESMS_SANDBOX", "") == "1"
+    SMS_CALLBACK_SECRET = os.environ.get("SMS_CALLBACK_SECRET")  # in eSMS's callback URL
+    NOTIFY_HTTP_TIMEOUT = float(os.environ.get("NOTIFY_HTTP_TIMEOUT", "10"))
+
     # Uploaded files: "local" (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) or "s3" (storefront/storage.py).
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     S3_BUCKET = os.environ.get("S3_BUCKET")
@@ -275,6 +294,9 @@ class TestingConfig(DevelopmentConfig):
     STRIPE_WEBHOOK_SECRET = None
     VIETQR_BANK_BIN = VIETQR_ACCOUNT_NUMBER = VIETQR_ACCOUNT_NAME = None  # tests turn it on
     BANK_WEBHOOK_API_KEY = None
+    ZALO_APP_ID = ZALO_APP_SECRET = ZALO_REFRESH_TOKEN = ZALO_OA_SECRET_KEY = None  # tests turn
+    ZALO_TEMPLATES = ""                                                             # them on
+    SMS_PROVIDER = ESMS_API_KEY = ESMS_SECRET_KEY = ESMS_BRANDNAME = SMS_CALLBACK_SECRET = None
     # The cheapest argon2id: a strong hash costs ~0.5 s here, and tests hash hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 8

@@ -24,7 +24,7 @@ from huey.storage import RedisStorage
 
 from .certificates.reminders import send_expiry_reminders
 from .invoices import services as invoices
-from .notifications import mailer
+from .notifications import dispatch, mailer
 from .orders import services as orders
 from .payments import refunds, services as payments, transfers
 from .payments.gateway import stripe_enabled
@@ -48,6 +48,15 @@ def sweep_outbox():
     if report.sent or report.failed or report.given_up:
         log.info("outbox sweep: sent %s, failed %s, given up %s", report.sent, report.failed,
                  report.given_up)
+
+
+@periodic(crontab(minute="*"), every=60)
+def sweep_notices():
+    """Send due Zalo and SMS notices (lost tasks, retries), and move on those Zalo never reported."""
+    report = dispatch.send_pending(limit=500)
+    if report.sent or report.failed or report.fell_back or report.waiting:
+        log.info("notice sweep: sent %s, failed %s, fell back %s, waiting for a report %s",
+                 report.sent, report.failed, report.fell_back, report.waiting)
 
 
 @periodic(crontab(minute="*/5"), every=300)

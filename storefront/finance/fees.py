@@ -77,3 +77,9 @@ def set_rate(producer_id: int, basis_points: int, effective_from: date, by_label
     db.session.add(agreement)
     db.session.flush()
     return agreement
+
+
+def percent_text(basis_points: int) -> str:
+    """Write basis points as a percentage without a float: 1000 → "10", 750 → "7.5"."""
+    whole, cents = divmod(basis_points, 100)
+    return str(whole) if not cents else f"{whole}.{cents:02d}".rstrip("0")

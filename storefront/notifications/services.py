@@ -6,6 +6,8 @@ from sqlalchemy import inspect
 from ..unit_of_work import on_commit
 from ..extensions import db
 from ..queue import enqueue
+from . import channels
+from .events import EVENTS, event_of_mail
 from .mailer import deliver_message
 from .models import OutboxMessage
 
@@ -17,9 +19,16 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
         footer = render_template("mail/_footer.txt")  # the operator's identity, in every mail
     first, _, body = text.strip().partition("\n")
     body = body.strip() + "\n\n" + footer.strip()
+    subject = first.removeprefix("Subject:").strip()
+    event = event_of_mail(kind, order)
+    if event is not None and channels.on():  # Zalo, else SMS, else this mail
+        return channels.notify(event, locale=locale, order=order, email=to_email,
+                               phone=_phone_of(event, order, context),
+                               mail=(kind, subject, body),
+                               **context)
     message = OutboxMessage(kind=kind, to_email=to_email, locale=locale,
                             order_id=order.id if order is not None else None,
-                            subject=first.removeprefix("Subject:").strip(), body=body)
+                            subject=subject, body=body)
     db.session.add(message)
     db.session.info.setdefault(_WRITTEN, []).append(message)
     on_commit(_deliver_soon, once=True)
@@ -27,6 +36,15 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
 
 
 _WRITTEN = "outbox_written"
+
+
+def _phone_of(event: str, order, context) -> str | None:
+    """Return the phone of the event's recipient: the shopper's, the producer's or the staff's."""
+    audience = EVENTS[event].audience
+    if audience == "shopper":
+        return order.phone if order is not None else None
+    holder = context.get("producer") if audience == "producer" else context.get("user")
+    return getattr(holder, "phone", None)
 
 
 def _deliver_soon() -> None:
@@ -77,6 +95,16 @@ def pickup_ready(pickup) -> None:
 def pickup_cancelled(pickup, reason: str) -> None:
     order = pickup.order
     queue("pickup_cancelled", order.email, order.locale, order, pickup=pickup, reason=reason)
+
+
+def collected(pickup) -> None:
+    """Tell the shopper what they took (by Zalo or SMS only: the shop never mailed this)."""
+    if not channels.on():
+        return
+    order = pickup.order
+    taken = sum(line.amount for line in pickup.lines if line.status != "cancelled")
+    channels.notify("collected", locale=order.locale, order=order, phone=order.phone,
+                    email=order.email, pickup=pickup, values={"amount": f"{taken:,} đ".replace(",", ".")})
 
 
 def refunded(refund) -> None:

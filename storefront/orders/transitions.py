@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..accounts.models import User
 from ..catalog import stock
 from ..extensions import db
+from ..notifications import services as notify
 from ..timeutil import utcnow
 from .models import PICKUP_STATUS_LABELS, LineStatus, OrderEvent, PaymentStatus, PickupStatus
 from .money_events import MoneyKind, announce
@@ -85,6 +86,7 @@ def move_pickup(pickup, to: PickupStatus, by: Actor, note: str | None = None) ->
     record(pickup.order, "pickup_status", by, pickup=pickup, before=before, after=to, note=note)
     if to == P.COLLECTED:  # the lines not cancelled are the producers' now
         announce(MoneyKind.HANDED_OVER, f"handover-{pickup.id}", order=pickup.order, pickup=pickup)
+        notify.collected(pickup)  # by Zalo or SMS, when configured
 
 
 def move_payment(order, to: PaymentStatus, by: Actor, note: str | None = None) -> None:

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..notifications import queries as notice_queries
 from ..web.shop import bp
 from . import codes, queries, services
 from .links import order_url
@@ -15,7 +16,8 @@ from .viewing import actor, order_labels, viewed_order
 def show(number: str):
     order, token = viewed_order(number)
     return render_template("orders/show.html", order=order, codes=queries.visible_codes(order, token),
-                           timeline=queries.timeline(order), private_link=_private_link(order, token))
+                           timeline=queries.timeline(order), private_link=_private_link(order, token),
+                           **notice_queries.order_panel(order))
 
 
 def _private_link(order, token: str | None) -> str | None:
