@@ -151,7 +151,7 @@ VIEW_MODULES = (
     "finance.outlet_views",
     # admin
     "admin.views", "accounts.admin_views", "certificates.admin_views", "pickup.admin_views", "reports.views",
-    "payments.admin_views", "complaints.admin_views", "privacy.admin_views",
+    "payments.admin_views", "invoices.admin_views", "complaints.admin_views", "privacy.admin_views",
     "notifications.admin_views",
     "finance.admin_views",
     "legal.admin_views", "catalog.admin_views",

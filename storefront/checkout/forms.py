@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts.forms import email_field, phone_field
 from ..form_fields import strip_text
+from ..invoices.forms import CompanyFields, company_invoice_checkbox
 from ..legal.forms import NOT_ACCEPTED, accept_terms_field
 from ..orders.models import PAYMENT_METHOD_LABELS, PaymentMethod
 
@@ -27,7 +28,7 @@ def preselected_method(methods) -> PaymentMethod:
     return min(methods, key=lambda m: PRESELECT_ORDER.index(m) if m in PRESELECT_ORDER else 99)
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(CompanyFields, FlaskForm):
     name = StringField(_l("Họ và tên"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=120)])
     phone = phone_field(_l("Số điện thoại"), required=True)
@@ -41,6 +42,11 @@ class CheckoutForm(FlaskForm):
     seen = HiddenField()  # the cart the shopper saw (services.cart_fingerprint)
     # Never ticked in advance; needed only to place from this page ("review" goes on without it).
     accept_terms = accept_terms_field(required=False)
+    # "I need a company invoice": the company fields come from invoices.forms.CompanyFields.
+    company_invoice = company_invoice_checkbox()
+
+    def wanted(self) -> bool:
+        return bool(self.company_invoice.data)
 
     def offer(self, plan, methods) -> None:
         """Set the outlets and payment methods this cart can use."""

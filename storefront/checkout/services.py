@@ -15,6 +15,7 @@ from ..cart.services import CartLine, total
 from ..catalog.models import Outlet
 from ..unit_of_work import transaction
 from ..extensions import db
+from ..invoices import services as invoices
 from ..legal import policies
 from ..legal.forms import NOT_ACCEPTED
 from ..orders import placement
@@ -184,10 +185,14 @@ def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi", *,
     if accepted_terms is not True:
         raise TermsNotAccepted(str(NOT_ACCEPTED))
     contact = placement.Contact(**state.contact)
-    return placement.place_order(cart_lines, contact, state.assignment, state.payment,
-                                 state.token, user=user, locale=locale,
-                                 access_token=state.access, pickup_days=state.days,
-                                 agreed_versions=[v.id for v in policies.agreed_at_checkout()])
+    placed = placement.place_order(cart_lines, contact, state.assignment, state.payment,
+                                   state.token, user=user, locale=locale,
+                                   access_token=state.access, pickup_days=state.days,
+                                   agreed_versions=[v.id for v in policies.agreed_at_checkout()])
+    if getattr(state, "company", None):  # the e-invoice's buyer, kept on the order before any hand-over
+        with transaction():
+            invoices.keep_buyer(placed.order, **state.company)
+    return placed
 
 
 def start_card_payment(order: Order) -> str:

@@ -19,6 +19,7 @@ class CheckoutState:
     token: str | None = None  # one-time checkout token: a second submit finds the order placed
     access: str | None = None  # the order's future access token
     reviewed: str | None = None  # fingerprint of the cart the shopper last saw
+    company: dict | None = None  # the company the e-invoice is for, when the shopper asked for one
 
     @classmethod
     def load(cls) -> "CheckoutState":

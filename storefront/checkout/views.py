@@ -65,7 +65,9 @@ def _prefill(state: CheckoutState) -> dict:
     user = _user()
     contact = state.contact or (
         {"name": user.name, "phone": user.phone, "email": user.email} if user else {})
-    return {**contact, "payment_method": state.payment}
+    company = state.company or {}
+    return {**contact, "payment_method": state.payment, "company_invoice": bool(company),
+            **{f"company_{'name' if key == 'legal_name' else key}": value for key, value in company.items()}}
 
 
 @bp.route("/checkout", methods=["GET", "POST"], endpoint="checkout")
@@ -112,6 +114,7 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
 def _next_step(form, state: CheckoutState):
     """Keep the contact and payment; place the order at once, or show the review page."""
     state.contact, state.payment = form.contact(), form.payment_method.data
+    state.company = form.company()
     state.save()
     if not form.place.data:
         return redirect(url_for("shop.checkout_review"), 303)

@@ -1,7 +1,7 @@
 """What the shop asks of an e-invoice provider, whichever it is: a small interface.
 
 A provider adapter is one module (``viettel.py``; VNPT Invoice or MISA meInvoice would each be
-another) with a class implementing ``Provider``, registered in ``ADAPTERS``. It receives an
+another) with a class implementing ``Provider``, registered in ``adapters.py``. It receives an
 ``InvoiceDocument`` (what the invoice says, provider-neutral) and answers with ``Issued``; it
 raises ``ProviderUnavailable`` when it cannot tell (down, slow, an answer cut off: look up before
 creating again) and ``ProviderRefused`` when the provider said no (the message is the provider's).
@@ -117,15 +117,3 @@ class Account:
     supplier_tax_code: str
     timeout: float = 20.0
 
-
-def adapter(account: Account) -> Provider:
-    """Return the adapter for ``account.provider``.
-
-    :raises ProviderRefused: an unknown provider name.
-    """
-    from . import viettel  # one module per provider
-
-    adapters = {"viettel": viettel.ViettelSInvoice}
-    if account.provider not in adapters:
-        raise ProviderRefused(f"unknown e-invoice provider {account.provider!r}")
-    return adapters[account.provider](account)

@@ -24,7 +24,8 @@ from ..timeutil import utcnow
 from ..unit_of_work import on_commit, transaction
 from . import accounts, building
 from .models import Invoice, InvoiceBuyer, InvoiceKind, InvoiceStatus
-from .provider import ProviderError, ProviderRefused, ProviderUnavailable, adapter
+from .adapters import adapter
+from .provider import ProviderError, ProviderRefused, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 60

@@ -9,6 +9,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..invoices.vat import VAT_LABELS, VatRate
 from ..catalog import labels, producer_identity, units
 from ..catalog.models import GROUP_LABELS, ISSUING_LEVEL_LABELS, ProductGroup
 from ..catalog.certification import (
@@ -93,6 +94,9 @@ class ProductForm(FlaskForm):
         format_message=_l("Không đọc được giá này. Nhập số đồng, ví dụ 450000, 450.000, 450k "
                           "hoặc 1,2 triệu."),
     )
+    vat_rate = SelectField(_l("Thuế GTGT ghi trên hoá đơn (giá bán đã gồm thuế)"), default=VatRate.TEN.value,
+                           choices=_choices((rate.value, VAT_LABELS[rate]) for rate in VatRate),
+                           invalid_choice_message=_l("Hãy chọn một mức thuế GTGT trong danh sách."))
     stock = WholeNumberField(
         _l("Số lượng trong kho"),
         validators=[InputRequired(message=_l("Hãy nhập số lượng trong kho.")),
@@ -135,6 +139,7 @@ class ProductForm(FlaskForm):
             group=self.group.data, unit_vi=self.unit_vi.data, unit_en=self.unit_en.data,
             price=self.price.data, stock=self.stock.data, outlet_ids=list(self.outlets.data or []),
             label={column: getattr(self, column).data for column in labels.COLUMNS},
+            vat_rate=self.vat_rate.data,
         )
 
     def missing_label_facts(self) -> str:

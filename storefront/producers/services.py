@@ -49,6 +49,7 @@ class ProductDetails:
     unit_en: str | None = None
     outlet_ids: list[int] = field(default_factory=list)
     label: dict = field(default_factory=dict)  # labels.COLUMNS: the facts on the product's label
+    vat_rate: str | None = None  # invoices.vat.VatRate on its e-invoice lines; None keeps it as it is
 
 
 # --- finding, always through the owner -------------------------------------------------------
@@ -107,6 +108,8 @@ def _fill(product: Product, details: ProductDetails) -> None:
     product.unit_vi = details.unit_vi.strip()
     product.unit_en = (details.unit_en or "").strip() or None
     product.price = details.price
+    if details.vat_rate:
+        product.vat_rate = details.vat_rate
     product.stock = details.stock
     product.outlets = _outlets(details.outlet_ids)
     product.search_text = search_text_for(product)
