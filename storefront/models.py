@@ -2,6 +2,9 @@
 from .accounts.models import Role, User  # noqa: F401
 from .cart.models import CartItem  # noqa: F401
 from .complaints.models import Complaint, ComplaintMessage  # noqa: F401
+from .experiences.models import (  # noqa: F401
+    Experience, ExperienceSession, PersonType, ScheduleException, WeeklySlot,
+)
 from .catalog.models import (  # noqa: F401
     Certificate, Outlet, Photo, Producer, Product, Village, product_outlets,
 )

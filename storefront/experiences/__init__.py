@@ -1,0 +1,1 @@
+"""Experiences: craft workshops and community-tourism visits, sold by dated session."""
