@@ -233,6 +233,18 @@ class Config:
     OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL")
     MOIT_NOTICE_URL = os.environ.get("MOIT_NOTICE_URL")  # the MoIT notification or registration
 
+    # E-invoices (storefront/invoices): issued through this provider when set ("viettel"); the seller
+    # is the operator (OPERATOR_*) or, when producers sell, each producer with its own account,
+    # whose password is kept encrypted with EINVOICE_CREDENTIALS_KEY (a Fernet key).
+    EINVOICE_PROVIDER = os.environ.get("EINVOICE_PROVIDER") or None
+    EINVOICE_URL = os.environ.get("EINVOICE_URL", "https://api-vinvoice.viettel.vn")
+    EINVOICE_USERNAME = os.environ.get("EINVOICE_USERNAME")
+    EINVOICE_PASSWORD = os.environ.get("EINVOICE_PASSWORD")
+    EINVOICE_TEMPLATE_CODE = os.environ.get("EINVOICE_TEMPLATE_CODE")
+    EINVOICE_SERIES = os.environ.get("EINVOICE_SERIES")
+    EINVOICE_TIMEOUT = float(os.environ.get("EINVOICE_TIMEOUT", "20"))
+    EINVOICE_CREDENTIALS_KEY = os.environ.get("EINVOICE_CREDENTIALS_KEY")
+
     # PUBLIC_URL: the base of every absolute link (mails, QR codes, og:url, Stripe's return), never the
     # request's Host; production refuses to start without it.
     SERVER_NAME_FOR_LINKS = os.environ.get("PUBLIC_URL")

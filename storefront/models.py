@@ -5,12 +5,13 @@ from .complaints.models import Complaint, ComplaintMessage  # noqa: F401
 from .experiences.models import (  # noqa: F401
     Experience, ExperienceSession, PersonType, ScheduleException, WeeklySlot,
 )
+from .counter.models import CounterHandOver  # noqa: F401
 from .catalog.models import (  # noqa: F401
     Certificate, Outlet, Photo, Producer, Product, Village, product_outlets,
 )
 from .catalog.listing_table import ListingRow  # noqa: F401
-from .counter.models import CounterHandOver  # noqa: F401
 from .legal.models import OrderAgreement, PolicyVersion  # noqa: F401
+from .invoices.models import Invoice, InvoiceBuyer, InvoiceLine, ProviderAccount  # noqa: F401
 from .finance.models import (  # noqa: F401
     Account, BankAccount, CashShift, FeeAgreement, JournalEntry, Payout, PayoutBatch, Posting,
     Remittance, Statement,

@@ -298,6 +298,8 @@ class Product(db.Model):
     unit_vi = db.Column(db.String(60), nullable=False)
     unit_en = db.Column(db.String(60))
     price = db.Column(db.Integer, nullable=False)  # whole đồng
+    # VAT rate on its e-invoice lines, set by the producer (invoices/vat.py: 0, 5, 8, 10 or "kct").
+    vat_rate = db.Column(db.String(3), nullable=False, default="10", server_default="10")
     stock = db.Column(db.Integer, nullable=False, default=0)
     lead_days = db.Column(db.Integer)  # overrides the producer's lead time when set
     status = db.Column(db.String(20), nullable=False, default=ProductStatus.DRAFT, index=True)
