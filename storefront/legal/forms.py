@@ -15,8 +15,7 @@ def accept_terms_field(required: bool = True) -> BooleanField:
 
     Its label, with the links to the exact versions, is written by the page (``legal/_accept_terms.html``).
     """
-    return BooleanField(_l("Tôi đã đọc và đồng ý với Điều khoản chung, Chính sách đổi trả và Chính "
-                           "sách bảo vệ dữ liệu cá nhân"), default=False,
+    return BooleanField(_l("Đồng ý với điều khoản"), default=False,
                         validators=[DataRequired(NOT_ACCEPTED)] if required else [])
 
 

@@ -65,17 +65,29 @@ def test_a_producer_lists_a_certified_product_and_an_admin_verifies_it(
     expect(page.get_by_role("status").filter(has_text="đang chờ quản trị viên xác minh")).to_be_visible()
     producer.shot("dashboard-pending")
 
+    # the legal identity an admin needs before verifying (issue 22): a tax code python-stdnum accepts
+    producer.follow(page.get_by_role("link", name="Khai thông tin pháp lý"), "legal identity")
+    page.get_by_label("Mã số thuế", exact=True).fill("0100109106")
+    page.get_by_label(starting("Số giấy chứng nhận đăng ký kinh doanh")).fill("0100109106 — Sở Tài chính Hà Nội")
+    page.get_by_label(starting("Địa chỉ trụ sở")).fill("Thôn 3, xã Bát Tràng, Gia Lâm, Hà Nội")
+    producer.shot("legal-identity")
+    producer.follow(page.get_by_role("button", name="Lưu"), "save legal identity")
+
     # the product, as a draft carried by the Bát Tràng sales point
     producer.follow(page.get_by_role("link", name="Thêm sản phẩm"), "new product form")
     page.get_by_label("Tên sản phẩm (tiếng Việt)", exact=True).fill(product_name)
     page.get_by_label("Mô tả (tiếng Việt)", exact=True).fill("Bình gốm men lam vẽ tay, nung 1.250 °C.")
-    page.get_by_label("Đơn vị bán (ví dụ: hộp 500 g)", exact=True).fill("chiếc")
+    page.get_by_label(starting("Đơn vị bán (chọn")).fill("chiếc")
     page.get_by_label("Tên tiếng Anh", exact=True).fill(f"Blue-glazed vase {number}")
     page.get_by_label("Đơn vị bán (tiếng Anh)", exact=True).fill("piece")
     page.get_by_label("Nhóm sản phẩm", exact=True).select_option(label="Hàng thủ công mỹ nghệ")
     page.get_by_label("Giá (đồng)", exact=True).fill("350000")
     page.get_by_label("Số lượng trong kho", exact=True).fill("12")
     page.get_by_label(world.bat_trang_outlet, exact=True).check()
+    # label facts a handicraft needs before it can go on sale (issue 22)
+    page.get_by_label("Xuất xứ", exact=True).fill("Bát Tràng, Gia Lâm, Hà Nội, Việt Nam")
+    page.get_by_label("Tên nhà sản xuất", exact=True).fill(f"HTX Gốm {number}")
+    page.get_by_label("Địa chỉ nhà sản xuất", exact=True).fill("Thôn 3, xã Bát Tràng, Gia Lâm, Hà Nội")
     producer.shot("product-filled")
     producer.follow(page.get_by_role("button", name="Lưu"), "save product")
 
@@ -214,6 +226,7 @@ def test_a_shopper_finds_by_village_and_stars_switches_to_english_and_checks_out
     page.get_by_label("E-mail", exact=True).fill("jane@example.com")
     page.get_by_label(starting("Pay at pickup")).check()
     expect(page.locator("#checkout-total, #checkout-total-phone").filter(visible=True)).to_have_text("₫770,000")
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     shopper.shot("checkout-en")
     shopper.follow(page.get_by_role("button", name="Place order", exact=True), "place order")
 
@@ -238,6 +251,7 @@ def _place_pay_at_pickup_order(shopper, product) -> tuple[str, str]:
     page.get_by_label("Số điện thoại", exact=True).fill("0912345678")
     page.get_by_label("E-mail", exact=True).fill("mai@example.com")
     page.get_by_label(starting("Trả khi nhận hàng")).check()
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     shopper.follow(page.get_by_role("button", name="Đặt hàng", exact=True), "place order")
     number = page.url.split("/orders/")[1].split("?")[0]
     code = page.locator("[data-code]").first.text_content().strip()

@@ -73,6 +73,8 @@ def test_a_keyboard_user_adds_to_cart_and_checks_out(chromium, live_server, worl
         keys.tab_to(re.compile(r"^Trả khi nhận hàng"), tag="input")
         shopper.page.keyboard.press("Space")
         expect(shopper.page.get_by_label(re.compile("^Trả khi nhận hàng"))).to_be_checked()
+        keys.tab_to(re.compile(r"^Tôi đã đọc và đồng ý"), tag="input")  # the terms (issue 22)
+        shopper.page.keyboard.press("Space")
         shopper.shot("checkout-filled")
         keys.tab_to(re.compile(r"^Đặt hàng$"), tag="button")
         shopper.press("Enter", "place order")

@@ -92,6 +92,7 @@ def shop(chromium, live_server, world):
             page.get_by_label("Số điện thoại", exact=True).fill("0912345678")
             page.get_by_label("E-mail", exact=True).fill("mai@example.com")
             page.get_by_label("Trả khi nhận hàng", exact=False).check()
+            page.locator("#accept_terms").check()
             with page.expect_navigation():
                 page.get_by_role("button", name="Đặt hàng", exact=True).click()
             number = page.url.split("/orders/")[1].split("?")[0]

@@ -162,6 +162,7 @@ def test_a_phone_shopper_goes_from_the_sheet_to_the_code_at_the_counter(
     page.get_by_label(words["phone"], exact=True).fill("0912345678")
     page.get_by_label("E-mail", exact=True).fill("mai@example.com")
     page.get_by_label(re.compile("^" + words["pay"])).check()
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     place = page.get_by_role("button", name=words["place"], exact=True)
     assert in_view(place), "place order is not on screen"
     fits(shopper, "checkout")
@@ -216,6 +217,7 @@ def test_without_javascript_adding_leads_to_the_cart_and_the_code_still_fills_th
     page.get_by_label("Số điện thoại", exact=True).fill("0987654321")
     page.get_by_label("E-mail", exact=True).fill("an@example.com")
     page.get_by_label(re.compile("^Trả khi nhận hàng")).check()
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     shopper.follow(page.get_by_role("button", name="Đặt hàng", exact=True), "place order")
     page.get_by_role("link", name="Hiện mã tại quầy").first.click()
     expect(page.locator(".counter-view").first).to_be_visible()

@@ -90,6 +90,7 @@ def test_the_shopper_picks_a_day_and_the_outlet_hands_over_partially(world, visi
     if review.count():
         shopper.follow(review, "order review")
         expect(page.locator(".pickup-day").first).to_contain_text(chosen_text)
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     shopper.follow(page.get_by_role("button", name="Đặt hàng"), "place order")
 
     number = page.url.split("/orders/")[1].split("?")[0]

@@ -60,6 +60,7 @@ def test_a_shopper_pays_by_transfer_and_sees_the_order_confirmed(
     review = page.get_by_role("button", name="Xem lại đơn hàng")
     if review.count():  # a checkout with a separate review step
         shopper.follow(review, "order review")
+    page.locator("#accept_terms").check()  # the terms, agreed separately (issue 22)
     shopper.follow(page.get_by_role("button", name="Đặt hàng").last, "place order")
 
     box = page.locator("#vietqr")
