@@ -1,18 +1,35 @@
 """Clock helpers: the database keeps naive UTC; the shop's calendar is Hanoi's."""
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+_CLOCK: ContextVar[datetime | None] = ContextVar("clock", default=None)
+
+
 def utcnow() -> datetime:
     """Return the current time as naive UTC, the form every DateTime column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return _CLOCK.get() or datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def local_today() -> date:
     """Return today's date in Hanoi, the calendar certificates expire by."""
-    return datetime.now(HANOI).date()
+    moment = _CLOCK.get()
+    return local_date_of(moment) if moment is not None else datetime.now(HANOI).date()
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Run the block as if it were ``moment`` (naive UTC): how the demo writes weeks of history
+    through the real use cases. Only this context sees it; tests use time-machine instead."""
+    token = _CLOCK.set(moment)
+    try:
+        yield
+    finally:
+        _CLOCK.reset(token)
 
 
 def utc_start_of(day: date) -> datetime:

@@ -23,6 +23,7 @@ from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 
 from .certificates.reminders import send_expiry_reminders
+from .finance import settlement
 from .invoices import services as invoices
 from .notifications import dispatch, mailer
 from .orders import services as orders
@@ -100,6 +101,12 @@ def remind_pickups():
     now = utcnow()
     send_reminders(now=now)
     flag_late_dropoffs(now=now)
+
+
+@periodic(crontab(hour="18", minute="5"), every=86400)
+def close_settlement_period():
+    """Close the last settlement period once it has ended (01:05 Hanoi; later runs write nothing)."""
+    settlement.close_last_period()
 
 
 @periodic(crontab(hour="1", minute="13"), every=86400)

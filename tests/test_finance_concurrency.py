@@ -106,3 +106,70 @@ def test_a_double_clicked_refund_sent_takes_the_money_out_of_the_bank_once(app):
     assert results.count("sent") == 1, results
     assert len(entries_of("refund_sent")) == 1
     assert bank() == 0 and ledger.trial_balance() == 0
+
+
+def _paid_and_handed_over(app):
+    from tests.test_finance_payouts import verified_account
+    placed, (product,) = transfer_order(quantity=2, price=150_000)
+    app.test_client().post("/payments/bank/webhook", json=notification(
+        placed.order.payment_code, 300_000), headers={"Authorization": "Apikey sepay-test-key-9f3c"})
+    order = fresh(placed.order)
+    staff = StaffUserFactory(outlet=order.pickups[0].outlet)
+    orders.receive_line(order.lines[0], staff)
+    orders.hand_over(fresh(order.pickups[0]), placed.codes[order.pickups[0].id], staff)
+    verified_account(product.producer)
+    return product.producer
+
+
+def test_two_admins_making_batches_at_once_pay_the_money_once(app):
+    from datetime import timedelta
+    from storefront.finance import payouts
+    from storefront.finance.models import Payout
+    from storefront.timeutil import utcnow
+    _paid_and_handed_over(app)
+    db.session.commit()
+    later = utcnow() + timedelta(days=30)
+    results = at_once(app, *[lambda: payouts.make_batch("admin", now=later)] * 3)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    db.session.expire_all()
+    assert [p.amount for p in db.session.scalars(db.select(Payout))] == [270_000]
+
+
+def test_a_payout_marked_paid_by_the_bank_and_two_admins_at_once_is_paid_once(app):
+    from datetime import timedelta
+    from storefront.finance import payouts
+    from storefront.timeutil import utcnow
+    producer = _paid_and_handed_over(app)
+    (payout,) = payouts.make_batch("admin", now=utcnow() + timedelta(days=30)).payouts
+    code, payout_id, amount = payout.code, payout.id, payout.amount
+    db.session.commit()
+    out = notification(None, amount, id="out-9", transferType="out", content=f"CT {code}")
+
+    def by_bank():
+        return app.test_client().post("/payments/bank/webhook", json=out, headers={
+            "Authorization": "Apikey sepay-test-key-9f3c"}).status_code
+
+    def by_admin():
+        payouts.mark_paid(payout_id, "FT-X", "admin@example.com")
+        return "paid"
+
+    at_once(app, by_bank, by_admin, by_admin)
+    assert len(entries_of("payout_paid")) == 1
+    assert ledger.balance(ledger.account(K.PAYABLE, producer_id=producer.id)) == 0
+    assert bank() == 300_000 - 270_000
+
+
+def test_a_double_clicked_remittance_confirmation_moves_the_cash_once(app):
+    from storefront.finance import cash
+    from storefront.orders.models import CounterMethod
+    placed, _ = transfer_order(quantity=1, price=80_000, method="at_pickup")
+    order = fresh(placed.order)
+    staff = StaffUserFactory(outlet=order.pickups[0].outlet)
+    orders.receive_line(order.lines[0], staff)
+    orders.hand_over(fresh(order.pickups[0]), placed.codes[order.pickups[0].id], staff,
+                     collected=CounterMethod.CASH, amount=80_000)
+    remittance_id = cash.record_remittance(staff.outlet_id, 80_000, "FT-NOP", staff.email).id
+    db.session.commit()
+    at_once(app, *[lambda: cash.confirm_remittance(remittance_id, "admin@example.com")] * 3)
+    assert len(entries_of("cash_remitted")) == 1
+    assert bank() == 80_000

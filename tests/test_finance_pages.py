@@ -82,3 +82,21 @@ def test_money_pages_are_for_their_role_only(app, client, login):
     login(ProducerUserFactory())
     assert client.get("/admin/finance").status_code == 403
     assert client.get("/outlet/cash").status_code == 403
+
+
+def test_the_demo_has_weeks_of_money_for_every_page(app):
+    from storefront.finance.models import CashShift, JournalEntry, Statement
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    kinds = {kind for kind in db.session.scalars(db.select(JournalEntry.kind))}
+    assert {"transfer_received", "counter_cash", "handed_over", "refund_owed", "refund_sent",
+            "payout_paid", "cash_difference", "cash_remitted"} <= kinds
+    assert db.session.scalar(db.select(db.func.count(Statement.id))) >= 2
+    statuses = {p.status for p in db.session.scalars(db.select(Payout))}
+    assert {PayoutStatus.PAID, PayoutStatus.PENDING} <= statuses
+    assert db.session.scalar(db.select(CashShift).where(CashShift.difference != 0)) is not None
+    assert ledger.trial_balance() == 0 and ledger.unbalanced_entries() == []
+    entries = db.session.scalar(db.select(db.func.count(JournalEntry.id)))
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.scalar(db.select(db.func.count(JournalEntry.id))) == entries  # once

@@ -24,6 +24,7 @@ from ..text import slugify
 from ..timeutil import add_months, local_today, utcnow
 from . import labels as demo_labels
 from .data import ACCOUNTS, DEMO_PASSWORD, OUTLETS, PRODUCERS, VILLAGES
+from .finance import seed_finance
 from .pickup import seed_pickup
 from .images import draw_photo
 from .products import DRAFT, EXPIRED, PENDING, PRODUCTS, ProductFact
@@ -73,6 +74,8 @@ def seed_demo(today: date | None = None) -> SeedReport:
         products = _products(producers, outlets, admin, today, report)
     policies.publish_defaults(today)  # terms, returns, pickup, payment, privacy, rules: version 1
     _photos(products, report)
+    if seed_finance(today):  # five weeks of money, through the real use cases
+        report.count("finance histories")
     return report
 
 

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from . import export, ledger
+from . import export, ledger, settlement
 
 finance_cli = AppGroup("finance", help="The books: export and checks.")
 
@@ -26,6 +26,13 @@ def check_command() -> None:
     click.echo(f"trial balance {total} VND; unbalanced entries: {unbalanced or 'none'}")
     if unbalanced or total:
         raise SystemExit(1)
+
+
+@finance_cli.command("close-period")
+def close_period_command() -> None:
+    """Close the last settlement period: one statement per producer with activity (once)."""
+    start, end, written = settlement.close_last_period()
+    click.echo(f"period {start.isoformat()} – {end.isoformat()}: {written} statements written")
 
 
 def register(app) -> None:

@@ -233,3 +233,13 @@ def statement_pdf(view: StatementView, producer_name: str) -> bytes:
                           (_("Số dư cuối kỳ"), view.closing)):
         pdf.cell(0, 6, f"{label}: {format_vnd(amount)}", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def close_last_period(today: date | None = None) -> tuple[date, date, int]:
+    """Close the period before the one ``today`` (Hanoi) is in; return it and the statements written.
+
+    Safe to run every day: a period is closed once, the next runs write nothing.
+    """
+    from ..timeutil import local_today
+    start, end = previous_period(today or local_today())
+    return start, end, close_period(start, end)
