@@ -141,10 +141,10 @@ VIEW_MODULES = (
     # shop
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
     "pickup.views", "payments.views", "certificates.views", "invoices.views", "legal.views",
-    "complaints.views", "privacy.views", "notifications.views",
+    "complaints.views", "privacy.views", "notifications.views", "experiences.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
-    "finance.producer_views",
+    "finance.producer_views", "experiences.producer_views",
     # outlet
     "outlets.views", "pickup.outlet_views", "payments.outlet_views",
     "counter.outlet_views", "complaints.outlet_views",
@@ -156,7 +156,7 @@ VIEW_MODULES = (
     "finance.admin_views",
     "legal.admin_views", "catalog.admin_views",
     # API
-    "catalog.api_views", "pickup.api_views", "certificates.api_views",
+    "catalog.api_views", "pickup.api_views", "certificates.api_views", "experiences.api_views",
     # webhooks
     "payments.webhook_views", "notifications.webhook_views",
 )

@@ -23,6 +23,7 @@ from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 
 from .certificates.reminders import send_expiry_reminders
+from .experiences import sessions as experience_sessions
 from .finance import settlement
 from .invoices import services as invoices
 from .notifications import dispatch, mailer
@@ -113,6 +114,12 @@ def close_settlement_period():
 def remind_certificate_expiry():
     """E-mail producers 90, 30 and 7 days before a certificate expires, and on the day (each once)."""
     send_expiry_reminders()
+
+
+@periodic(crontab(hour="0", minute="47"), every=86400)
+def open_experience_sessions():
+    """Make every experience's sessions for its coming weeks from the pattern (closures skipped)."""
+    experience_sessions.refresh_all()
 
 
 @periodic(crontab(hour="2", minute="21"), every=86400)

@@ -24,6 +24,7 @@ from ..text import slugify
 from ..timeutil import add_months, local_today, utcnow
 from . import labels as demo_labels
 from .data import ACCOUNTS, DEMO_PASSWORD, OUTLETS, PRODUCERS, VILLAGES
+from .experiences import seed_experiences
 from .finance import seed_finance
 from .pickup import seed_pickup
 from .images import draw_photo
@@ -76,6 +77,7 @@ def seed_demo(today: date | None = None) -> SeedReport:
     _photos(products, report)
     if seed_finance(today):  # five weeks of money, through the real use cases
         report.count("finance histories")
+    report.count("experiences", seed_experiences(today))  # dated sessions on three tourism products
     return report
 
 
