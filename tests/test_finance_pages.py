@@ -49,6 +49,7 @@ def test_the_outlet_closes_a_shift_and_records_a_remittance(app, client, login):
                      collected=CounterMethod.CASH, amount=80_000)
     login(staff)
     assert "80.000" in client.get("/outlet/cash").get_data(as_text=True)
+    assert 'Tiền mặt · <span class="money">80.000' in client.get("/outlet/").get_data(as_text=True)
     assert client.post("/outlet/cash/shift", data={"counted": "79.000"}).status_code == 303
     assert client.post("/outlet/cash/remittances", data={"amount": "79.000",
                                                           "reference": "FT-NOP-1"}).status_code == 303

@@ -144,8 +144,15 @@ def test_a_period_closes_once_with_a_statement_that_adds_up(app, client):
     (payout,) = payouts.make_batch("admin", now=utcnow() + timedelta(days=30)).payouts
     payouts.mark_paid(payout.id, "FT-9", "admin@example.com")
     start, end = settlement.period_of(local_today())
+    producer.email = "htx@example.com"
+    db.session.commit()
     assert settlement.close_period(start, end) == 1
     assert settlement.close_period(start, end) == 0
+    from storefront.notifications.models import OutboxMessage
+    (mail,) = db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.kind == "statement_ready")).all()
+    assert mail.to_email == "htx@example.com" and "270.000" in mail.body
+    assert "/producer/earnings/statements/" in mail.body
     (closed,) = settlement.statements_of(producer.id)
     view = settlement.statement(producer.id, start, end)
     assert (closed.opening, closed.earned, closed.fees, closed.paid_out, closed.closing) == \

@@ -48,3 +48,12 @@ def record_remittance():
     return _act(form, lambda: cash.record_remittance(staff_outlet().id, form.amount.data,
                                                      form.reference.data, current_user.email),
                 _("Đã ghi nhận khoản nộp tiền; quản trị viên sẽ xác nhận."))
+
+
+@bp.context_processor
+def _cash_expected_now():
+    """Every counter page shows the cash the drawer should hold (in the area's menu)."""
+    def drawer_expected() -> int | None:
+        outlet = getattr(current_user, "outlet", None)
+        return cash.expected_in_drawer(outlet.id) if outlet is not None else None
+    return {"drawer_expected": drawer_expected}

@@ -131,17 +131,35 @@ def close_period(start: date, end: date) -> int:
             .join(JournalEntry, and_(JournalEntry.id == Posting.entry_id,
                                      JournalEntry.occurred_at < until))
             .where(Account.kind == K.PAYABLE).group_by(Account.producer_id)).all())
-        written = 0
+        written = []
         for producer_id, views in _views_for_period(start, end, set(balances) - done).items():
             if not views.lines and views.closing == 0:
                 continue
-            db.session.add(Statement(
+            written.append(Statement(
                 producer_id=producer_id, period_start=start, period_end=end,
                 opening=views.opening, earned=views.earned, fees=views.fees,
                 adjustments=views.adjustments, paid_out=views.paid_out, closing=views.closing,
                 created_at=utcnow()))
-            written += 1
-    return written
+        db.session.add_all(written)
+        db.session.flush()
+        _tell_producers(written)
+    return len(written)
+
+
+def _tell_producers(statements: list[Statement]) -> None:
+    """Mail each producer its statement (through the outbox, sent after the close commits)."""
+    from ..catalog.links import absolute_url
+    from ..catalog.models import Producer
+    from ..notifications import services as notify
+
+    producers = {p.id: p for p in db.session.scalars(db.select(Producer).where(
+        Producer.id.in_([s.producer_id for s in statements])))}
+    for closed in statements:
+        producer = producers.get(closed.producer_id)
+        if producer is None or not producer.email:
+            continue
+        notify.queue("statement_ready", producer.email, "vi", statement=closed, producer=producer,
+                     link=absolute_url("producer.statement_page", statement_id=closed.id))
 
 
 def _views_for_period(start: date, end: date, producer_ids: set[int]) -> dict[int, StatementView]:
