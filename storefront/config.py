@@ -65,6 +65,47 @@ _NO_OPERATOR = ("The operator's identity must be set in the environment for prod
                 "page and mail, Decree 52/2013 Art. 29). Missing: ")
 
 
+# What issuing e-invoices needs, by who sells: the operator issues through its own account; when
+# producers sell, each issues through its own account (kept in the database, its password
+# encrypted with EINVOICE_CREDENTIALS_KEY), so the key is what the shop needs.
+EINVOICE_OPERATOR_SETTINGS = ("EINVOICE_URL", "EINVOICE_USERNAME", "EINVOICE_PASSWORD",
+                              "EINVOICE_TEMPLATE_CODE", "EINVOICE_SERIES")
+EINVOICE_PRODUCER_SETTINGS = ("EINVOICE_URL", "EINVOICE_CREDENTIALS_KEY")
+EINVOICE_PROVIDERS = ("viettel",)  # storefront/invoices/adapters.py: one adapter each
+
+
+def einvoice_problem(settings) -> str | None:
+    """Return why the e-invoice settings cannot issue (``EINVOICE_PROVIDER`` set), or None.
+
+    ``settings`` is a config class or mapping; nothing is needed while ``EINVOICE_PROVIDER`` is unset.
+    """
+    get = settings.get if isinstance(settings, dict) else lambda name: getattr(settings, name, None)
+    provider = get("EINVOICE_PROVIDER")
+    if not provider:
+        return None
+    if provider not in EINVOICE_PROVIDERS:
+        return f"EINVOICE_PROVIDER must be one of {', '.join(EINVOICE_PROVIDERS)}, not {provider!r}"
+    producers = (get("SELLER_OF_RECORD") or "operator") == "producer"
+    needed = EINVOICE_PRODUCER_SETTINGS if producers else EINVOICE_OPERATOR_SETTINGS
+    missing = [name for name in needed if not get(name)]
+    if missing:
+        who = ("each producer issues through its own account, whose password is kept encrypted with "
+               "EINVOICE_CREDENTIALS_KEY (a Fernet key: python -c 'from cryptography.fernet import "
+               "Fernet; print(Fernet.generate_key().decode())')" if producers else
+               "the operator issues through its account at the provider")
+        return (f"EINVOICE_PROVIDER={provider} is set, so e-invoices are issued ({who}); missing: "
+                f"{', '.join(missing)}. Set them, or unset EINVOICE_PROVIDER to issue none.")
+    if producers:
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(get("EINVOICE_CREDENTIALS_KEY"))
+        except ValueError:
+            return ("EINVOICE_CREDENTIALS_KEY must be a Fernet key (32 bytes, url-safe base64): "
+                    "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'")
+    return None
+
+
 def _check_seller(cls) -> None:
     if problem := seller_problem(cls.SELLER_OF_RECORD):
         raise ConfigError(problem)
@@ -264,6 +305,8 @@ class Config:
         _check_seller(cls)
         if missing := missing_operator_identity(cls):
             raise ConfigError(_NO_OPERATOR + ", ".join(missing))
+        if problem := einvoice_problem(cls):
+            raise ConfigError(problem)
 
 
 class DevelopmentConfig(Config):

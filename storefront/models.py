@@ -22,4 +22,5 @@ from .orders.models import Order, OrderEvent, OrderLine, Pickup  # noqa: F401
 from .payments.models import Refund, StripeEvent  # noqa: F401
 from .payments.transfer_models import BankTransfer, TransferRefund  # noqa: F401
 from .pickup.models import OutletClosure, OutletHours  # noqa: F401
+from .returns.models import GoodsReturn  # noqa: F401
 from .privacy.models import ConsentRecord, DataRequest, Incident  # noqa: F401

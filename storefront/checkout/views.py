@@ -154,8 +154,8 @@ def checkout_review():
     state.save()
     return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
                            plan=plan, lines=cart_lines, total=cart_services.total(cart_lines),
-                           contact=state.contact, terms=policies.agreed_at_checkout(),
-                           payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
+                           contact=state.contact, company=state.company,
+                           terms=policies.agreed_at_checkout(), payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
 
 
 def _stale_choice(plan, state: CheckoutState, total: int) -> str | None:

@@ -3,8 +3,10 @@
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
+from stdnum.vn import mst
 
 from ..extensions import db
+from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from .models import ProviderAccount
 from .provider import Account, ProviderRefused
@@ -12,6 +14,10 @@ from .provider import Account, ProviderRefused
 
 class CredentialsKeyMissing(RuntimeError):
     """``EINVOICE_CREDENTIALS_KEY`` is not set (or not a Fernet key): no password can be kept."""
+
+
+class AccountRefused(Exception):
+    """A producer's change to its e-invoice account is refused; the message says why."""
 
 
 def _fernet() -> Fernet:
@@ -42,10 +48,37 @@ def save_account(producer, *, provider: str, url: str, username: str, password: 
         account.template_code, account.series = template_code.strip(), series.strip()
         if password:
             account.password_encrypted = fernet.encrypt(password.encode()).decode()
+            account.password_changed_at = utcnow()
         elif account.password_encrypted is None:
             raise ValueError("a new account needs its password")
         db.session.add(account)
     return account
+
+
+def change_account(producer, user, *, current_password: str, tax_code: str, username: str,
+                   password: str | None, template_code: str, series: str) -> ProviderAccount:
+    """Keep the producer's own account (when producers sell), after checking the signed-in user's
+    password. The provider and its address are the shop's (``EINVOICE_PROVIDER``, ``EINVOICE_URL``).
+
+    ``tax_code`` (compact, already checked with ``vn.mst``) must be the producer's own: invoices are
+    issued under it, and the provider refuses an account registered to another.
+
+    :raises AccountRefused: wrong password, another tax code, or no password for a new account.
+    :raises CredentialsKeyMissing: no key to encrypt with.
+    """
+    if not user.check_password(current_password or ""):
+        raise AccountRefused(_("Mật khẩu hiện tại không đúng."))
+    if not producer.tax_code:
+        raise AccountRefused(_("Hãy khai mã số thuế của cơ sở trong thông tin pháp lý trước."))
+    if mst.compact(tax_code or "") != mst.compact(producer.tax_code):
+        raise AccountRefused(_("Mã số thuế phải là mã số thuế của cơ sở (%(tax_code)s): hoá đơn "
+                               "được phát hành dưới mã đó.", tax_code=mst.format(producer.tax_code)))
+    if not password and account_of(producer) is None:
+        raise AccountRefused(_("Vui lòng nhập mật khẩu tài khoản hoá đơn điện tử."))
+    config = current_app.config
+    return save_account(producer, provider=config["EINVOICE_PROVIDER"], url=config.get("EINVOICE_URL") or "",
+                        username=username, password=password or None, template_code=template_code,
+                        series=series)
 
 
 def operator_account() -> Account:

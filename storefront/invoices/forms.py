@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.exceptions import ValidationError as BadNumber
 from stdnum.vn import mst
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import Length, ValidationError
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts.forms import email_field
 from ..form_fields import strip_text
@@ -66,3 +66,23 @@ class FixBuyerForm(CompanyFields, FlaskForm):
 
 def company_invoice_checkbox():
     return BooleanField(_l("Tôi cần hoá đơn công ty (hoá đơn điện tử ghi tên, mã số thuế công ty)"))
+
+
+class ProviderAccountForm(FlaskForm):
+    """A producer's own e-invoice account (when producers sell); the password is never shown back."""
+
+    tax_code = StringField(_l("Mã số thuế của cơ sở"), filters=[strip_text],
+                           validators=[DataRequired(_l("Vui lòng nhập mã số thuế.")), Length(max=20)])
+    username = StringField(_l("Tên đăng nhập tài khoản hoá đơn điện tử"), filters=[strip_text],
+                           validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=120)])
+    password = PasswordField(_l("Mật khẩu tài khoản hoá đơn điện tử"), validators=[Length(max=200)])
+    template_code = StringField(_l("Mẫu số hoá đơn"), filters=[strip_text],
+                                validators=[DataRequired(_l("Vui lòng nhập mẫu số hoá đơn.")), Length(max=20)])
+    series = StringField(_l("Ký hiệu hoá đơn"), filters=[strip_text],
+                         validators=[DataRequired(_l("Vui lòng nhập ký hiệu hoá đơn.")), Length(max=20)])
+    current_password = PasswordField(_l("Mật khẩu đăng nhập cửa hàng của bạn"),
+                                     validators=[DataRequired(_l("Vui lòng nhập mật khẩu của bạn để xác nhận."))])
+    submit = SubmitField(_l("Lưu tài khoản hoá đơn"))
+
+    def validate_tax_code(self, field):
+        field.data = valid_tax_code(field.data)

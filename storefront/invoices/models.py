@@ -7,7 +7,7 @@ when an admin fixes them — the buyer's details (with a fresh ``transaction_uui
 """
 import enum
 
-from sqlalchemy import event, inspect
+from sqlalchemy import DDL, event, inspect
 
 from ..extensions import db
 from ..model_checks import one_of
@@ -134,6 +134,7 @@ class ProviderAccount(db.Model):
     template_code = db.Column(db.String(20), nullable=False)
     series = db.Column(db.String(20), nullable=False)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    password_changed_at = db.Column(db.DateTime)  # shown instead of the password, which never is
 
 
 # Columns that may change while an invoice waits: its delivery, and the buyer an admin fixes.
@@ -164,3 +165,47 @@ def _refuse_delete(_mapper, _connection, invoice: Invoice) -> None:
 @event.listens_for(InvoiceLine, "before_delete")
 def _refuse_line_change(_mapper, _connection, line: InvoiceLine) -> None:
     raise InvoiceImmutable("an invoice line never changes: adjust the invoice instead")
+
+
+# PostgreSQL refuses the same even to SQL typed by hand: an issued invoice changes nothing but the
+# key of its kept PDF, and neither it nor any of its lines is deleted; the lines of an issued
+# invoice never change. (Pending invoices are the worker's and the admins' to complete.)
+INVOICE_DDL = [
+    """
+    CREATE OR REPLACE FUNCTION invoice_issued_is_final() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            IF OLD.status = 'issued' THEN
+                RAISE EXCEPTION 'invoice % is issued: it is never deleted (adjust it instead)', OLD.id;
+            END IF;
+            RETURN OLD;
+        END IF;
+        IF OLD.status = 'issued' AND (to_jsonb(NEW) - 'pdf_key') IS DISTINCT FROM (to_jsonb(OLD) - 'pdf_key') THEN
+            RAISE EXCEPTION 'invoice % is issued: it never changes (adjust it instead)', OLD.id;
+        END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER invoice_issued_is_final BEFORE UPDATE OR DELETE ON invoice
+    FOR EACH ROW EXECUTE FUNCTION invoice_issued_is_final()
+    """,
+    """
+    CREATE OR REPLACE FUNCTION invoice_line_of_issued_is_final() RETURNS trigger AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM invoice WHERE id = OLD.invoice_id AND status = 'issued') THEN
+            RAISE EXCEPTION 'invoice % is issued: its lines never change (adjust it instead)', OLD.invoice_id;
+        END IF;
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER invoice_line_of_issued_is_final BEFORE UPDATE OR DELETE ON invoice_line
+    FOR EACH ROW EXECUTE FUNCTION invoice_line_of_issued_is_final()
+    """,
+]
+
+# invoice_line is created after invoice (its foreign key): both triggers then, once both exist.
+for _statement in INVOICE_DDL:
+    event.listen(InvoiceLine.__table__, "after_create",
+                 DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"))

@@ -11,6 +11,7 @@ from sqlalchemy import func
 
 from ..extensions import db
 from ..notifications import services as notify
+from ..orders import dues
 from ..orders.codes import CODE_DIGITS, CODE_PREFIX
 from ..orders.money_events import MoneyKind, announce
 from . import refund_state
@@ -57,8 +58,11 @@ def codes_in(*texts: str | None) -> list[str]:
 
 # --- money owed back (in the caller's transaction) -----------------------------------------
 
-def held_for(order) -> int:
-    """Return what the shop still holds of the order's transfers (received less refunds owed)."""
+def held_for(order, *, counter_money: bool = False) -> int:
+    """Return what the shop still holds of the order's transfers (received less refunds owed).
+
+    ``counter_money``: count what outlet counters took for the order too (cash or transfer).
+    """
     # A transfer refused whole (sent back from "to resolve") was never counted as received.
     owed = db.session.scalar(
         db.select(func.coalesce(func.sum(TransferRefund.amount), 0))
@@ -66,7 +70,8 @@ def held_for(order) -> int:
         .where(TransferRefund.order_id == order.id,
                (BankTransfer.id.is_(None)) | (BankTransfer.status != TransferStatus.REFUNDED))
     ) or 0
-    return max((order.amount_received or 0) - owed, 0)
+    received = (order.amount_received or 0) + (dues.collected_at_counters(order) if counter_money else 0)
+    return max(received - owed, 0)
 
 
 def owe_refund(order, amount: int, reason: str, *, key: str, pickup=None,

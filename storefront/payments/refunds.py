@@ -29,18 +29,24 @@ log = logging.getLogger(__name__)
 PAID_BY_CARD = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING)
 
 
-def give_back(order, amount: int, reason: str, *, key: str, pickup=None, by: Actor = "system"):
+def give_back(order, amount: int, reason: str, *, key: str, pickup=None, by: Actor = "system",
+              counter_money: bool = False):
     """Owe the shopper ``amount`` of the order's price back, the way the money came in.
 
     The one refund path for every method (in the caller's transaction): a card payment goes back
     through Stripe; money received by transfer or at a counter is sent back from the bank by an
     admin, never more than the order holds. ``key`` names the decision ("pickup-7"); the same key
     never gives back twice. The order's payment status follows (``refund_state``).
+
+    ``counter_money``: what outlet counters took counts as held too. Only for goods given back
+    after they were handed over (and paid for): before a hand-over a counter took nothing for
+    the lines it refunds, so the default leaves counter money out.
     """
+    held = bank_account.held_for(order, counter_money=counter_money)
     if order.payment_method == PaymentMethod.CARD and order.payment_status in PAID_BY_CARD:
         refund = plan_refund(order, amount, reason, key=key, pickup=pickup)
-    elif bank_account.held_for(order):
-        refund = bank_account.owe_refund(order, min(amount, bank_account.held_for(order)), reason,
+    elif held:
+        refund = bank_account.owe_refund(order, min(amount, held), reason,
                                  key=f"transfer-{key}", pickup=pickup)
     else:
         return None
