@@ -24,6 +24,9 @@ def register(app) -> None:
     from .certificates.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from .legal.cli import policies_cli
+
+    app.cli.add_command(policies_cli)
     from .finance.cli import register as register_finance
 
     register_finance(app)
