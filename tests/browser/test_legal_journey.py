@@ -129,3 +129,29 @@ def test_a_phone_shopper_reads_the_terms_agrees_and_places(world, phone, live_se
     fits(shopper, "order page")
     agreed.scroll_into_view_if_needed()
     shopper.shot("order-terms-agreed")
+
+
+def test_an_admin_takes_a_listing_down_and_shoppers_read_why(world, phone, live_server):
+    product = live_server.run(seed.listed_product, "Bình nghi vấn", "Suspect vase", world.bat_trang,
+                              [world.bat_trang_outlet])
+    live_server.run(food_with_label, world)  # the policies, for the admin's list
+    admin = phone("legal-admin", "vi")
+    admin.sign_in(world.admin_email)
+    page = admin.page
+    admin.open("/admin/policies", "policies")
+    expect(page.get_by_role("link", name="Công bố phiên bản mới").first).to_be_visible()
+    fits(admin, "policies")
+    admin.shot("policies")
+    admin.open(f"/admin/products?q={product.slug}", "take-down search")
+    page.get_by_role("main").locator("li summary", has_text="Gỡ sản phẩm").click()
+    page.get_by_label("Lý do gỡ (công bố trên trang sản phẩm)").fill("Ảnh và mô tả không khớp sản phẩm thật")
+    admin.follow(page.get_by_role("button", name="Gỡ sản phẩm", exact=True), "take down")
+    expect(page.locator(".badge", has_text="Đã gỡ")).to_be_visible()
+    fits(admin, "take-down")
+    admin.shot("taken-down")
+
+    shopper = phone("legal-gone", "en")
+    response = shopper.page.goto(live_server.url + f"/products/{product.slug}")
+    assert response.status == 410
+    expect(shopper.page.locator("main")).to_contain_text("Ảnh và mô tả không khớp sản phẩm thật")
+    shopper.shot("gone")
