@@ -19,7 +19,7 @@ class CashError(Exception):
 
 def expected_in_drawer(outlet_id: int) -> int:
     """Return the cash the books say the outlet's drawer holds now."""
-    return ledger.balance(ledger.account(K.DRAWER, outlet_id=outlet_id))
+    return ledger.balance(ledger.find_account(K.DRAWER, outlet_id=outlet_id))
 
 
 def close_shift(outlet_id: int, counted: int, by_label: str, note: str = "") -> CashShift:

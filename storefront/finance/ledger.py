@@ -46,6 +46,13 @@ def account_code(kind: AccountKind, producer_id: int | None = None,
     return _FIXED_CODES[kind]
 
 
+def find_account(kind: AccountKind, *, producer_id: int | None = None,
+                 outlet_id: int | None = None) -> Account | None:
+    """Return the account if it exists (pages read through this, so a GET never writes)."""
+    code = account_code(kind, producer_id, outlet_id)
+    return db.session.scalar(db.select(Account).where(Account.code == code))
+
+
 def account(kind: AccountKind, *, producer_id: int | None = None,
             outlet_id: int | None = None) -> Account:
     """Return the account, making it on first use (a concurrent maker wins and is reused)."""

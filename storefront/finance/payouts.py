@@ -90,7 +90,9 @@ class Earnings:
 def earnings_of(producer_id: int, now=None) -> Earnings:
     """Return what the producer is owed, held, in payouts on their way, and payable now."""
     now = now or utcnow()
-    acct = ledger.account(K.PAYABLE, producer_id=producer_id)
+    acct = ledger.find_account(K.PAYABLE, producer_id=producer_id)
+    if acct is None:
+        return Earnings(0, 0, 0, 0)
     owed = -ledger.balance(acct)
     since = now - timedelta(days=current_app.config["SETTLEMENT_HOLD_DAYS"])
     held = -int(db.session.scalar(
