@@ -18,11 +18,15 @@ pickup_days: Callable[..., list[date]] = _not_wired
 window_passed: Callable[..., bool] = _not_wired
 # () -> whether bank transfer by VietQR is offered (``payments.bank_account``).
 transfer_available: Callable[[], bool] = _not_wired
+# What placing, paying and expiring an order do for its bookings (``bookings.placing``, a module:
+# wanted_of, lock_sessions, check, add_bookings, set_codes, send_ticket, confirm, release_unpaid,
+# and the errors BookingRefused and SessionFull). Bookings build on orders, so orders asks here.
+bookings = None
 
 
 def wire(**hooks: Callable) -> None:
     """Hand in the answers above by name; an unknown name is a mistake."""
     for name, function in hooks.items():
-        if name not in ("pickup_days", "window_passed", "transfer_available"):
+        if name not in ("pickup_days", "window_passed", "transfer_available", "bookings"):
             raise TypeError(f"orders.hooks has no hook {name!r}")
         globals()[name] = function

@@ -29,7 +29,7 @@ from .transitions import record
 
 __all__ = ["place_order", "Contact", "PlacedOrder", "PlacementError", "EmptyCart",
            "ProductUnavailable", "PriceChanged", "PickupNotPossible", "PickupDayUnavailable",
-           "PaymentMethodUnavailable", "CheckoutBusy",
+           "PaymentMethodUnavailable", "CheckoutBusy", "BookingUnavailable",
            "AlreadyPlaced", "OutOfStock", "card_available"]
 
 
@@ -61,6 +61,10 @@ class PaymentMethodUnavailable(PlacementError):
     """Card payment is not offered for this order."""
 
 
+class BookingUnavailable(PlacementError):
+    """A booking's session is full, off sale or past its cut-off, or a ticket price changed."""
+
+
 class CheckoutBusy(PlacementError):
     """The database kept refusing the placement in favour of others placed at the same moment."""
 
@@ -87,6 +91,7 @@ class PlacedOrder:
     order: Order
     access_token: str
     codes: dict[int, str]  # pickup id -> pickup code
+    tickets: dict[int, str] | None = None  # booking id -> ticket code
 
 
 def card_available(total: int) -> bool:
@@ -104,7 +109,7 @@ def order_for_checkout_token(checkout_token: str) -> Order | None:
 def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, payment_method: str,
                 checkout_token: str, user=None, locale: str = "vi", *,
                 access_token: str | None = None, pickup_days: Mapping | None = None,
-                agreed_versions: Iterable[int] = ()) -> PlacedOrder:
+                agreed_versions: Iterable[int] = (), booking_lines: Iterable = ()) -> PlacedOrder:
     """Place the cart as one order in one transaction, reserving its stock.
 
     ``cart_lines`` give ``product_id``, ``quantity`` and ``price_seen``; ``assignment`` maps each
@@ -113,23 +118,32 @@ def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, pay
     ``pickup_days`` maps an outlet id to the day chosen there; without one, the earliest ready day.
     ``agreed_versions``: the ids of the policy versions the shopper ticked ``accept_terms`` for,
     kept with the order and the time it was placed (checkout refuses to place without the tick).
+    ``booking_lines`` give ``session_id``, ``person_type_id``, ``quantity`` and ``price_seen``
+    (``bookings.cart.tickets``): one booking per session, its seats taken with the goods' stock.
 
     The placement runs again from the start when PostgreSQL aborts it as a deadlock or
     serialization failure (``unit_of_work.retrying``).
 
     :raises AlreadyPlaced: an order with this ``checkout_token`` exists.
     :raises EmptyCart, ProductUnavailable, PriceChanged, PickupNotPossible, PickupDayUnavailable,
-        PaymentMethodUnavailable, OutOfStock, CheckoutBusy: nothing is written then.
+        PaymentMethodUnavailable, BookingUnavailable, OutOfStock, CheckoutBusy: nothing is
+        written then.
     """
     existing = order_for_checkout_token(checkout_token)
     if existing is not None:
         raise AlreadyPlaced(existing)
-    wanted, assignment = _wanted(cart_lines), _clean(assignment)
+    try:
+        booked = hooks.bookings.wanted_of(booking_lines)
+    except hooks.bookings.BookingRefused as error:
+        raise BookingUnavailable(str(error)) from None
+    wanted, assignment = _wanted(cart_lines, bool(booked)), _clean(assignment)
     access_token = access_token or codes.new_access_token()
     try:
         return retrying(lambda: _place(wanted, contact, assignment, payment_method, checkout_token,
                                        user, locale, access_token, pickup_days or {},
-                                       tuple(agreed_versions)))
+                                       tuple(agreed_versions), booked))
+    except (hooks.bookings.BookingRefused, hooks.bookings.SessionFull) as error:
+        raise BookingUnavailable(str(error)) from None
     except TransactionConflict as error:
         raise CheckoutBusy(_("Rất nhiều người đang đặt hàng cùng lúc nên đơn của bạn chưa được "
                              "đặt. Vui lòng đặt lại sau giây lát.")) from error
@@ -141,14 +155,14 @@ def place_order(cart_lines: Iterable, contact: Contact, assignment: Mapping, pay
         raise AlreadyPlaced(existing) from None
 
 
-def _wanted(cart_lines: Iterable) -> dict[int, tuple[int, int]]:
+def _wanted(cart_lines: Iterable, bookings: bool = False) -> dict[int, tuple[int, int]]:
     """Return {product id: (quantity, price seen)} from the cart lines."""
     wanted = {}
     for line in cart_lines:
         if not stock.within_line_limit(int(line.quantity)):
             raise PlacementError(_("Số lượng phải từ 1 đến %(n)d.", n=stock.MAX_QUANTITY))
         wanted[int(line.product_id)] = (int(line.quantity), int(line.price_seen))
-    if not wanted:
+    if not wanted and not bookings:
         raise EmptyCart(_("Giỏ hàng của bạn đang trống."))
     return wanted
 
@@ -161,29 +175,42 @@ def _clean(assignment: Mapping) -> dict[int, int]:
 
 
 def _place(wanted, contact, assignment, payment_method, checkout_token, user, locale,
-           access_token, pickup_days, agreed_versions=()) -> PlacedOrder:
+           access_token, pickup_days, agreed_versions=(), booked=None) -> PlacedOrder:
+    booked, now = booked or {}, utcnow()
     products = _lock_products(sorted(wanted))
     _check_products(products, wanted)
     _check_assignment(assignment, products)
-    method = _payment_method(payment_method, sum(p.price * wanted[p.id][0] for p in products))
-    now = utcnow()
+    # Sessions are locked after the products and before the outlets, each kind by id, so every
+    # placement takes its locks in one order and none waits for another in a circle; and before
+    # the bookings are written, whose foreign keys take key-share locks on their sessions.
+    sessions = hooks.bookings.lock_sessions(sorted(booked))
+    booked_total = hooks.bookings.check(sessions, booked, now)
+    method = _payment_method(payment_method,
+                             sum(p.price * wanted[p.id][0] for p in products) + booked_total)
     order = _new_order(products, wanted, contact, method, checkout_token, user, locale,
                        access_token, now)
+    order.total += booked_total
     # Stock in product-id order, the same order the rows were locked in above; and before
     # queueing at the outlets, so a basket that finds a product sold out never waits there.
     for product in products:
         stock.reserve(product.id, wanted[product.id][0])
+    # Seats likewise, in session-id order, with one guarded UPDATE each (``bookings.seats.take``).
+    hooks.bookings.add_bookings(order, sessions, booked, now=now,
+                                 confirmed=method == PaymentMethod.AT_PICKUP)
     outlets = _lock_outlets(sorted({assignment[p.id] for p in products}))
     _add_pickups(order, products, wanted, assignment, outlets, method, now)
     _set_pickup_days(order, pickup_days, now)
     db.session.flush()
     pickup_codes = _set_codes(order, access_token)
+    ticket_codes = hooks.bookings.set_codes(order)
     policies.record_agreement(order, agreed_versions, now)
     record(order, "placed", user or "guest", note=method.value)
     notify.order_placed(order, access_token)
     if method == PaymentMethod.AT_PICKUP:
         notify.new_order(order)  # card orders tell outlets once they are paid
-    return PlacedOrder(order, access_token, pickup_codes)
+        for booking in order.bookings:  # paid at the venue: the ticket holds from now
+            hooks.bookings.send_ticket(booking)
+    return PlacedOrder(order, access_token, pickup_codes, ticket_codes)
 
 
 def _lock_products(product_ids: list[int]) -> list[Product]:

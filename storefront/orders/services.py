@@ -61,6 +61,7 @@ def mark_paid(order: Order, by: Actor, payment_intent: str | None = None) -> Non
     for pickup in order.pickups:
         if pickup.status == P.AWAITING_PAYMENT:
             move_pickup(pickup, P.CONFIRMED, by)
+    hooks.bookings.confirm(order)  # their seats were held; each gets its ticket now
     notify.new_order(order)
 
 
@@ -69,6 +70,7 @@ def expire_payment(order: Order, by: Actor, note: str) -> None:
     for pickup in order.pickups:
         if pickup.status == P.AWAITING_PAYMENT:
             end_pickup(pickup, P.CANCELLED, by, note)
+    hooks.bookings.release_unpaid(order, note)  # the seats held while the shopper paid return too
     payment.mark_failed(order, by, note)
     record(order, "payment_expired", by, note=note)
     payment_expired.send(order, reason=note)  # payments owes back a transfer that fell short

@@ -201,8 +201,9 @@ def _can_take_payment(order: Order) -> bool:
     if order.paid_at is not None or order.payment_status == PaymentStatus.PAID:
         return False
     if order.payment_method == PaymentMethod.VIETQR:
-        return order.payment_status == PaymentStatus.PENDING and any(
-            p.status == PickupStatus.AWAITING_PAYMENT for p in order.pickups)
+        return order.payment_status == PaymentStatus.PENDING and (any(
+            p.status == PickupStatus.AWAITING_PAYMENT for p in order.pickups) or any(
+            b.status == "awaiting_payment" for b in order.bookings))  # seats held (bookings.models)
     if order.payment_method == PaymentMethod.AT_PICKUP:
         return order.payment_status == PaymentStatus.UNPAID and any(
             p.status in OPEN_PICKUP for p in order.pickups)
