@@ -33,7 +33,9 @@ PAYMENT_MOVES: dict[PaymentStatus, set[PaymentStatus]] = {
     S.UNPAID: {S.PAID},                      # pay at pickup: paid once what was handed over is
     S.PENDING: {S.PAID, S.FAILED},           # card or transfer: paid, or never
     S.FAILED: {S.PAID},                      # paid after it was closed: refunded at once
-    S.PAID: {S.REFUND_PENDING},
+    # PARTIALLY_REFUNDED or REFUNDED straight from PAID: a card refund Stripe failed (the order
+    # went back to PAID) that an admin then paid back from the bank.
+    S.PAID: {S.REFUND_PENDING, S.PARTIALLY_REFUNDED, S.REFUNDED},
     S.REFUND_PENDING: {S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED},  # PAID: the refund was refused
     S.PARTIALLY_REFUNDED: {S.REFUND_PENDING, S.PAID},              # PAID: a success undone
     S.REFUNDED: {S.PAID, S.PARTIALLY_REFUNDED},                    # Stripe failed it afterwards

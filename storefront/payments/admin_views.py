@@ -48,6 +48,22 @@ def refund_transfer(transfer_id: int):
         _("Đã ghi nhận hoàn tiền; khách hàng được báo qua e-mail."))
 
 
+@bp.post("/refunds/<int:refund_id>/paid-back")
+def card_refund_paid_back(refund_id: int):
+    form = BankRefundForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng nhập mã giao dịch của ngân hàng."), "error")
+        return redirect(url_for("admin.failed_refunds"), 303)
+    try:
+        transfers.repay_failed_card_refund(refund_id, form.reference.data,
+                                           current_user._get_current_object())
+    except transfers.TransferError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("Đã ghi nhận hoàn tiền; khách hàng được báo qua e-mail."), "success")
+    return redirect(url_for("admin.failed_refunds"), 303)
+
+
 @bp.post("/transfer-refunds/<int:refund_id>/refunded")
 def transfer_refunded(refund_id: int):
     form = BankRefundForm()

@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import String, cast, literal, update
 
 from ..unit_of_work import on_commit, transaction
 from ..extensions import db
@@ -24,6 +24,7 @@ from ..timeutil import utcnow
 from . import bank_account, gateway, refund_state
 from .gateway import PaymentError, PaymentRefused
 from .models import Refund, RefundStatus
+from .transfer_models import TransferRefund
 
 log = logging.getLogger(__name__)
 PAID_BY_CARD = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUND_PENDING)
@@ -283,9 +284,11 @@ def _announce_stripe_refund(refund: Refund, before: str, new: RefundStatus) -> N
 
 
 def failed_refunds() -> list[Refund]:
-    """Return the card refunds Stripe failed (newest first): an admin must pay them back."""
+    """Return the card refunds Stripe failed and no admin has paid back from the bank yet."""
+    paid_back = db.select(TransferRefund.id).where(
+        TransferRefund.key == literal("card-refund-") + cast(Refund.id, String))
     return db.session.scalars(
-        db.select(Refund).where(Refund.status == RefundStatus.FAILED)
+        db.select(Refund).where(Refund.status == RefundStatus.FAILED, ~paid_back.exists())
         .order_by(Refund.completed_at.desc(), Refund.id.desc())
     ).all()
 

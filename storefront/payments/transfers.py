@@ -23,6 +23,7 @@ from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from . import bank_account, bank_apps, vietqr
 from .bank_account import Account, codes_in, owe_refund, shop_account
+from .models import Refund, RefundStatus
 from .transfer_models import (
     BankTransfer, RefundOwedStatus, TransferOutcome, TransferRefund, TransferSource, TransferStatus,
 )
@@ -301,6 +302,30 @@ def settle_refund(refund_id: int, reference: str, by: User) -> TransferRefund:
             lock_order(refund.order_id)
         bank_account.mark_refunded(refund, reference, actor_label(by), utcnow())
         return refund
+
+
+def repay_failed_card_refund(refund_id: int, reference: str, by: User) -> TransferRefund:
+    """Record that an admin sent from the bank a card refund Stripe failed; the shopper is told.
+
+    The money was already owed back (since the refund was planned); this only sends it, once.
+
+    :raises TransferError: not a card refund Stripe failed, or one paid back already.
+    """
+    with transaction():
+        refund = db.session.get(Refund, refund_id)
+        if refund is None or refund.status != RefundStatus.FAILED:
+            raise TransferError(_("Khoản hoàn tiền này không bị lỗi."))
+        lock_order(refund.order_id)
+        key = f"card-refund-{refund.id}"
+        if db.session.scalar(db.select(TransferRefund.id).where(TransferRefund.key == key)):
+            raise TransferError(_("Khoản hoàn tiền này đã được ghi nhận."))
+        paid_back = TransferRefund(order=refund.order, pickup=refund.pickup, amount=refund.amount,
+                                   reason=refund.reason[:TransferRefund.reason.type.length],
+                                   key=key, status=RefundOwedStatus.OWED)
+        db.session.add(paid_back)
+        db.session.flush()  # a second click waits on this key's unique index, then fails
+        bank_account.mark_refunded(paid_back, reference, actor_label(by), utcnow())
+        return paid_back
 
 
 def _resolved(transfer: BankTransfer, by, note: str) -> None:
