@@ -14,6 +14,7 @@ from ..orders import codes
 from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
 from ..orders.viewing import remember_token
+from ..bookings import current as booking_current
 from ..pickup import calendars as pickup_calendars, choices as pickup_choices
 from ..web.shop import bp
 from . import services
@@ -104,7 +105,7 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
         if not plan.split:
             state.preferred = plan.pickups[0].outlet.id
     try:  # the earliest ready day for a pickup with none posted
-        state.days = pickup_choices.read(request.form, plan, state.days)
+        state.days = pickup_choices.read(request.form, plan, state.days, preferred=_visit_days())
     except pickup_choices.PickupDayError as error:
         form.form_errors.append(str(error))
     state.save()
@@ -125,7 +126,13 @@ def _next_step(form, state: CheckoutState):
                    accepted=form.accept_terms.data)
 
 
+def _visit_days() -> dict:
+    return services.visit_days(booking_current.lines_now())
+
+
 def _render_start(form, plan, cart_lines, state: CheckoutState):
+    if not state.days:  # goods at an experience's outlet start on the session's day
+        state.days = pickup_choices.read({}, plan, None, preferred=_visit_days())
     state.token = state.token or services.new_checkout_token()
     state.save()
     form.checkout_token.data = state.token
