@@ -142,14 +142,14 @@ VIEW_MODULES = (
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
     "pickup.views", "payments.views", "certificates.views", "invoices.views", "legal.views",
     "complaints.views", "privacy.views", "notifications.views", "experiences.views", "bookings.views",
-    "booking_changes.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
     "finance.producer_views", "experiences.producer_views", "invoices.producer_views",
+    "bookings.producer_views",
     # outlet
     "outlets.views", "pickup.outlet_views", "payments.outlet_views",
     "counter.outlet_views", "complaints.outlet_views",
-    "finance.outlet_views", "returns.outlet_views",
+    "finance.outlet_views", "returns.outlet_views", "bookings.outlet_views",
     # admin
     "admin.views", "accounts.admin_views", "certificates.admin_views", "pickup.admin_views", "reports.views",
     "payments.admin_views", "invoices.admin_views", "complaints.admin_views", "privacy.admin_views",

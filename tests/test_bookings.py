@@ -178,3 +178,38 @@ def test_two_hundred_racing_bookings_for_twenty_seats_take_exactly_twenty(race_a
     assert outcomes == {"booked": CAPACITY, "full": THREADS * CHECKOUTS_PER_THREAD - CAPACITY}
     assert seats_taken(session) == CAPACITY
     assert db.session.scalar(select(db.func.sum(Booking.seats)).where(Booking.session_id == session.id)) == CAPACITY
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+def test_book_from_the_experience_page_then_the_cart_shows_it(app, client):
+    experience, session, adult, child = workshop()
+    page = client.get(f"/experiences/{experience.slug}")
+    assert page.status_code == 200 and b'name="session_id"' in page.data
+
+    response = client.post(f"/experiences/{experience.slug}/book",
+                           data={"session_id": session.id, f"pt-{adult.id}": 2, f"pt-{child.id}": 1})
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
+    cart = client.get("/cart").get_data(as_text=True)
+    assert "Lớp làm gốm Bát Tràng" in cart and "650.000" in cart
+
+
+def test_the_order_page_shows_the_ticket_and_the_outlet_checks_it_in_once(app, client, login):
+    from tests.factories import StaffUserFactory
+    experience, session, adult, child = workshop()
+    placed = book(session, (adult, 2), (child, 1))
+    booking, code = placed.order.bookings[0], placed.tickets[placed.order.bookings[0].id]
+    page = client.get(f"/orders/{placed.order.number}", query_string={"t": placed.access_token})
+    assert code in page.get_data(as_text=True) and ".ics" in page.get_data(as_text=True)
+
+    login(StaffUserFactory(outlet=experience.outlet))
+    day = session.day.isoformat()
+    sheet = client.get("/outlet/check-in", query_string={"day": day}).get_data(as_text=True)
+    assert placed.order.name in sheet and "0 / 3" in sheet
+
+    client.post(f"/outlet/check-in?day={day}", data={"code": code})
+    again = client.post(f"/outlet/check-in?day={day}", data={"code": code}, follow_redirects=True)
+
+    assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CHECKED_IN
+    assert "đã được check-in" in again.get_data(as_text=True) and "3 / 3" in again.get_data(as_text=True)

@@ -7,14 +7,13 @@ database.
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..cart.services import CartLine, total
 from ..catalog.models import Outlet
-from ..experiences.models import PlaceKind
+from ..bookings import cart as booking_cart
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..invoices import services as invoices
@@ -154,21 +153,6 @@ def _names(cart_lines: list[CartLine], product_ids) -> str:
     return ", ".join(line.product.name for line in cart_lines if line.product_id in product_ids)
 
 
-def visit_days(booking_lines) -> dict[int, date]:
-    """Return {outlet id: day} for the experiences in the cart held at an outlet (the earliest each).
-
-    Goods collected at that outlet default to that day: the shopper is there anyway
-    (``pickup.choices.default_day``).
-    """
-    days: dict[int, date] = {}
-    for line in booking_lines:
-        experience = line.session.experience
-        if experience.place_kind == PlaceKind.OUTLET and experience.outlet_id is not None:
-            day = days.get(experience.outlet_id)
-            days[experience.outlet_id] = min(day, line.session.day) if day else line.session.day
-    return days
-
-
 def preferred_outlet(user) -> int | None:
     """Return the outlet of the shopper's latest order, a good first guess for the next one."""
     if user is None:
@@ -192,7 +176,7 @@ def payment_methods(order_total: int) -> list[PaymentMethod]:
 
 
 def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi", *,
-          accepted_terms: bool = False):
+          accepted_terms: bool = False, booking_lines=()):
     """Place the order the shopper reviewed (``state``: a ``CheckoutState``), once the shopper has
     ticked the terms; the order keeps the versions in force (terms, returns, privacy) and when.
 
@@ -205,7 +189,8 @@ def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi", *,
     placed = placement.place_order(cart_lines, contact, state.assignment, state.payment,
                                    state.token, user=user, locale=locale,
                                    access_token=state.access, pickup_days=state.days,
-                                   agreed_versions=[v.id for v in policies.agreed_at_checkout()])
+                                   agreed_versions=[v.id for v in policies.agreed_at_checkout()],
+                                   booking_lines=booking_cart.tickets(booking_lines))
     if getattr(state, "company", None):  # the e-invoice's buyer, kept on the order before any hand-over
         with transaction():
             invoices.keep_buyer(placed.order, **state.company)
@@ -232,7 +217,9 @@ def start_card_payment(order: Order) -> str:
                                   number=order.number)) from error
 
 
-def cart_fingerprint(cart_lines: list[CartLine]) -> str:
+def cart_fingerprint(cart_lines: list[CartLine], booking_lines=()) -> str:
     """Return a short digest of what the shopper reviewed, to spot a change before placing."""
     reviewed = ";".join(f"{l.product_id}:{l.quantity}:{l.price_seen}" for l in cart_lines)
+    reviewed += "|" + ";".join(f"{t.session_id}:{t.person_type_id}:{t.quantity}:{t.price_seen}"
+                               for t in booking_cart.tickets(booking_lines))
     return hashlib.sha256(reviewed.encode()).hexdigest()[:32]

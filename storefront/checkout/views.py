@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..bookings import cart as booking_cart, current as booking_current
 from ..cart import services as cart_services
 from ..cart.current import current_cart, keep
 from ..i18n import current_language
@@ -14,7 +15,6 @@ from ..orders import codes
 from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
 from ..orders.viewing import remember_token
-from ..bookings import current as booking_current
 from ..pickup import calendars as pickup_calendars, choices as pickup_choices
 from ..web.shop import bp
 from . import services
@@ -83,7 +83,8 @@ def start():
     if plan is None:
         return redirect(url_for("shop.cart"))
     form = CheckoutForm(data=_prefill(state))
-    methods = services.payment_methods(cart_services.total(cart_lines))
+    methods = services.payment_methods(cart_services.total(cart_lines)
+                                       + booking_cart.total(booking_current.lines_now()))
     if form.is_submitted():
         plan = _choose(form, cart_lines, plan, state)
         form.offer(plan, methods)
@@ -105,7 +106,7 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
         if not plan.split:
             state.preferred = plan.pickups[0].outlet.id
     try:  # the earliest ready day for a pickup with none posted
-        state.days = pickup_choices.read(request.form, plan, state.days, preferred=_visit_days())
+        state.days = pickup_choices.read(request.form, plan, state.days)
     except pickup_choices.PickupDayError as error:
         form.form_errors.append(str(error))
     state.save()
@@ -126,19 +127,13 @@ def _next_step(form, state: CheckoutState):
                    accepted=form.accept_terms.data)
 
 
-def _visit_days() -> dict:
-    return services.visit_days(booking_current.lines_now())
-
-
 def _render_start(form, plan, cart_lines, state: CheckoutState):
-    if not state.days:  # goods at an experience's outlet start on the session's day
-        state.days = pickup_choices.read({}, plan, None, preferred=_visit_days())
     state.token = state.token or services.new_checkout_token()
     state.save()
     form.checkout_token.data = state.token
     form.seen.data = services.cart_fingerprint(cart_lines)
     return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
-                           total=cart_services.total(cart_lines),
+                           total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
                            terms=policies.agreed_at_checkout())
 
 
@@ -157,10 +152,10 @@ def checkout_review():
         return redirect(url_for("shop.checkout"))
     state.token = state.token or services.new_checkout_token()
     state.access = state.access or codes.new_access_token()
-    state.reviewed = services.cart_fingerprint(cart_lines)
+    state.reviewed = services.cart_fingerprint(cart_lines, booking_current.lines_now())
     state.save()
     return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
-                           plan=plan, lines=cart_lines, total=cart_services.total(cart_lines),
+                           plan=plan, lines=cart_lines, total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
                            contact=state.contact, company=state.company,
                            terms=policies.agreed_at_checkout(), payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
 
@@ -194,13 +189,14 @@ def _submit(token: str, state: CheckoutState, back: str = "shop.checkout_review"
     if existing is not None:
         return _already_placed(existing, state)
     cart, cart_lines = _cart()
+    booking_lines = booking_current.lines_now()
     if not token or state.token != token \
-            or state.reviewed != services.cart_fingerprint(cart_lines):
+            or state.reviewed != services.cart_fingerprint(cart_lines, booking_lines):
         flash(_("Giỏ hàng đã thay đổi sau khi bạn xem lại. Vui lòng kiểm tra rồi đặt hàng."), "error")
         return redirect(url_for(back), 303)
     try:
         placed = services.place(cart_lines, state, user=_user(), locale=current_language(),
-                                accepted_terms=accepted)
+                                accepted_terms=accepted, booking_lines=booking_lines)
     except services.TermsNotAccepted as error:
         flash(str(error), "error")
         return redirect(url_for(back), 303)
@@ -245,4 +241,5 @@ def _finish(cart) -> None:
     """Empty the cart and forget the checkout once its order exists."""
     cart_services.clear(cart)
     keep(cart)
+    booking_current.clear_now()
     CheckoutState.forget()
