@@ -14,10 +14,10 @@ from ..catalog.models import Product
 from ..extensions import db
 from ..finance import cash, payouts, settlement
 from ..finance.models import JournalEntry
-from ..orders import services as orders
+from ..orders import payment, services as orders
 from ..orders.codes import hash_access_token, hash_pickup_code, new_payment_code
 from ..orders.models import (
-    CounterMethod, LineStatus, Order, OrderLine, PaymentMethod, PaymentStatus, Pickup, PickupStatus,
+    CounterMethod, LineStatus, Order, OrderLine, PaymentMethod, Pickup, PickupStatus,
 )
 from ..payments import transfers
 from ..timeutil import HANOI, clock_at, utcnow
@@ -103,8 +103,7 @@ def _order(method, items, outlet_id) -> Order:
     with transaction():
         order = Order(name="Khách demo", phone="0987654321", email="shopper@ocop.local",
                       locale="vi", payment_method=method,
-                      payment_status=PaymentStatus.PENDING if method == PaymentMethod.VIETQR
-                      else PaymentStatus.UNPAID, total=0,
+                      payment_status=payment.opening_status(method), total=0,
                       access_token_hash=hash_access_token(secrets.token_urlsafe(16)),
                       checkout_token=f"demo-finance-{next(_tokens)}-{secrets.token_hex(4)}",
                       payment_deadline=now + timedelta(hours=1), created_at=now)
