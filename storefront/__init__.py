@@ -142,6 +142,7 @@ VIEW_MODULES = (
     "catalog.views", "accounts.views", "cart.views", "checkout.views", "orders.views",
     "pickup.views", "payments.views", "certificates.views", "invoices.views", "legal.views",
     "complaints.views", "privacy.views", "notifications.views", "experiences.views", "bookings.views",
+    "booking_changes.views",
     # producer
     "producers.views", "producers.fulfilment_views", "producers.label_views", "pickup.producer_views",
     "finance.producer_views", "experiences.producer_views", "invoices.producer_views",

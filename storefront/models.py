@@ -1,6 +1,7 @@
 """Every model, imported in one place for Alembic and the shell."""
 from .accounts.models import Role, User  # noqa: F401
 from .bookings.models import Booking, BookingCartItem, BookingSeat  # noqa: F401
+from .booking_changes.models import WaitlistEntry  # noqa: F401
 from .cart.models import CartItem  # noqa: F401
 from .complaints.models import Complaint, ComplaintMessage  # noqa: F401
 from .experiences.models import (  # noqa: F401

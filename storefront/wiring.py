@@ -8,8 +8,10 @@ above them is handed in here too (``orders/hooks.py``, ``catalog.models.describe
 ``catalog.api_views.add_product_fields``). ``tests/test_wiring.py`` checks every receiver is
 connected after ``create_app``.
 """
+from .booking_changes import services as booking_changes
 from .bookings import placing as booking_placing
 from .catalog import api_views as catalog_api, models as catalog_models
+from .experiences.signals import session_cancelled
 from .orders import hooks as order_hooks
 from .finance import posting as finance_posting
 from .invoices import services as invoices
@@ -24,6 +26,8 @@ RECEIVERS = (
     (payment_expired, refunds.give_back_for_expired_order),  # a transfer that fell short
     (money_moved, finance_posting.post_money_event),  # the entry in the books, same transaction
     (money_moved, invoices.on_money_moved),  # an e-invoice per sale, adjusted on a refund
+    # everyone booked in a session the producer cancelled: told, seats back, refunded by method
+    (session_cancelled, booking_changes.end_bookings_of_cancelled_session),
 )
 
 

@@ -22,6 +22,7 @@ from huey import crontab
 from huey.consumer import Consumer, Scheduler
 from huey.storage import RedisStorage
 
+from .booking_changes import services as booking_changes, waitlist
 from .certificates.reminders import send_expiry_reminders
 from .experiences import sessions as experience_sessions
 from .finance import settlement
@@ -120,6 +121,14 @@ def remind_certificate_expiry():
 def open_experience_sessions():
     """Make every experience's sessions for its coming weeks from the pattern (closures skipped)."""
     experience_sessions.refresh_all()
+
+
+@periodic(crontab(minute="*/5"), every=300)
+def close_experience_sessions():
+    """Record ended sessions' bookings never checked in as no-shows; tell waitlists of freed seats."""
+    now = utcnow()
+    booking_changes.record_no_shows(now=now)
+    waitlist.sweep(now=now)
 
 
 @periodic(crontab(hour="2", minute="21"), every=86400)

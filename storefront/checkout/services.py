@@ -7,12 +7,14 @@ database.
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..cart.services import CartLine, total
 from ..catalog.models import Outlet
+from ..experiences.models import PlaceKind
 from ..bookings import cart as booking_cart
 from ..unit_of_work import transaction
 from ..extensions import db
@@ -151,6 +153,21 @@ def _ints(assignment: dict | None) -> dict[int, int]:
 
 def _names(cart_lines: list[CartLine], product_ids) -> str:
     return ", ".join(line.product.name for line in cart_lines if line.product_id in product_ids)
+
+
+def visit_days(booking_lines) -> dict[int, date]:
+    """Return {outlet id: day} for the experiences in the cart held at an outlet (the earliest each).
+
+    Goods collected at that outlet default to that day: the shopper is there anyway
+    (``pickup.choices.default_day``).
+    """
+    days: dict[int, date] = {}
+    for line in booking_lines:
+        experience = line.session.experience
+        if experience.place_kind == PlaceKind.OUTLET and experience.outlet_id is not None:
+            day = days.get(experience.outlet_id)
+            days[experience.outlet_id] = min(day, line.session.day) if day else line.session.day
+    return days
 
 
 def preferred_outlet(user) -> int | None:

@@ -106,7 +106,7 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
         if not plan.split:
             state.preferred = plan.pickups[0].outlet.id
     try:  # the earliest ready day for a pickup with none posted
-        state.days = pickup_choices.read(request.form, plan, state.days)
+        state.days = pickup_choices.read(request.form, plan, state.days, preferred=_visit_days())
     except pickup_choices.PickupDayError as error:
         form.form_errors.append(str(error))
     state.save()
@@ -127,7 +127,13 @@ def _next_step(form, state: CheckoutState):
                    accepted=form.accept_terms.data)
 
 
+def _visit_days() -> dict:
+    return services.visit_days(booking_current.lines_now())
+
+
 def _render_start(form, plan, cart_lines, state: CheckoutState):
+    if not state.days:  # goods at an experience's outlet start on the session's day
+        state.days = pickup_choices.read({}, plan, None, preferred=_visit_days())
     state.token = state.token or services.new_checkout_token()
     state.save()
     form.checkout_token.data = state.token

@@ -67,6 +67,9 @@ EVENTS = {event.name: event for event in (
           _l("OCOP Hà Nội: đã hoàn %(amount)s cho đơn %(order_number)s.")),
     Event("experience_ticket", "shopper", ("customer_name", "order_number", "title", "date"),
           _l("OCOP Hà Nội: vé %(title)s ngày %(date)s, đơn %(order_number)s.")),
+    Event("waitlist_seat", "shopper", ("customer_name", "title", "date", "deadline"),
+          _l("OCOP Hà Nội: đã có chỗ %(title)s ngày %(date)s. Đặt trước %(deadline)s qua đường "
+             "dẫn trong thư, sau đó lượt chuyển cho người tiếp theo.")),
     Event("complaint_answered", "shopper", ("customer_name", "order_number", "complaint_ref"),
           _l("OCOP Hà Nội: phản ánh %(complaint_ref)s về đơn %(order_number)s đã được trả lời. "
              "Xem trên trang đơn hàng.")),
@@ -91,6 +94,8 @@ MAIL_EVENTS = {
     "pickup_ready": "pickup_ready",
     "pickup_reminder": "pickup_reminder",
     "pickup_cancelled": "cancelled",
+    "booking_session_cancelled": "cancelled",
+    "waitlist_offer": "waitlist_seat",
     "refunded": "refunded",
     "transfer_refunded": "refunded",
     "complaint_answered": "complaint_answered",

@@ -42,7 +42,7 @@ def _phone_of(event: str, order, context) -> str | None:
     """Return the phone of the event's recipient: the shopper's, the producer's or the staff's."""
     audience = EVENTS[event].audience
     if audience == "shopper":
-        return order.phone if order is not None else None
+        return order.phone if order is not None else context.get("phone")
     holder = context.get("producer") if audience == "producer" else context.get("user")
     return getattr(holder, "phone", None)
 

@@ -43,9 +43,22 @@ def offer_in(plan, outlet) -> DayOffer:
     return offer(outlet, [line.product for line in lines])
 
 
-def read(formdata: Mapping, plan, stored: Mapping | None = None) -> dict[str, str]:
+def default_day(current: DayOffer, preferred: Mapping[int, date] | None = None) -> date | None:
+    """Return the day a pickup starts on: the one ``preferred`` names for its outlet, if offered.
+
+    ``preferred`` maps an outlet id to a day the shopper is coming anyway (a session of an
+    experience held there, in the same order: ``checkout.services.visit_days``); else the
+    earliest ready day.
+    """
+    wanted = (preferred or {}).get(current.outlet_id)
+    return wanted if wanted in current.days else current.earliest
+
+
+def read(formdata: Mapping, plan, stored: Mapping | None = None,
+         preferred: Mapping[int, date] | None = None) -> dict[str, str]:
     """Return ``{outlet id: ISO day}`` for the plan's pickups from the form (else what was stored).
 
+    A pickup with no day chosen yet takes ``default_day``.
     :raises PickupDayError: a posted day is not offered at its outlet.
     """
     stored = stored or {}
@@ -59,7 +72,7 @@ def read(formdata: Mapping, plan, stored: Mapping | None = None) -> dict[str, st
                 raise PickupDayError(_("Ngày nhận tại %(outlet)s không hợp lệ hoặc đã hết chỗ. "
                                        "Vui lòng chọn ngày khác.",
                                        outlet=pickup.outlet.display_name))
-            day = current.earliest
+            day = default_day(current, preferred)
         if day is not None:
             chosen[str(pickup.outlet.id)] = day.isoformat()
     return chosen

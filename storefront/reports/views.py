@@ -8,6 +8,7 @@ from ..catalog.models import GROUP_LABELS, PLACE_TYPE_LABELS, PRODUCER_KIND_LABE
 from ..i18n import format_vnd
 from ..timeutil import local_today
 from ..web.admin import bp
+from .bookings import BOOKING_TABLES
 from .catalogue import CATALOGUE_TABLES
 from .charts import bar_chart
 from .forms import PeriodForm
@@ -22,6 +23,7 @@ COLUMN_LABELS = {
     "outlets": _l("Điểm bán"), "outlet": _l("Điểm bán"), "month": _l("Tháng"),
     "orders": _l("Đơn hàng"), "units": _l("Số lượng"), "revenue": _l("Doanh thu (đồng)"),
     "pickups_decided": _l("Lượt nhận đã kết thúc"), "no_show_rate": _l("Tỉ lệ không đến nhận"),
+    "bookings": _l("Lượt đặt chỗ"), "seats": _l("Chỗ đã bán"), "check_ins": _l("Lượt check-in"),
 }
 TABLE_TITLES = {
     "products_by_stars": _l("Sản phẩm đang bán theo hạng sao"),
@@ -36,6 +38,9 @@ TABLE_TITLES = {
     "sales_by_village": _l("Bán hàng theo làng nghề"),
     "sales_by_stars": _l("Bán hàng theo hạng sao"),
     "sales_by_group": _l("Bán hàng theo nhóm sản phẩm"),
+    "bookings_by_month": _l("Đặt chỗ trải nghiệm theo tháng"),
+    "bookings_by_village": _l("Đặt chỗ trải nghiệm theo làng nghề"),
+    "bookings_by_stars": _l("Đặt chỗ trải nghiệm theo hạng sao"),
 }
 
 
@@ -135,15 +140,25 @@ def sales():
     ), 200 if period else 400
 
 
+@bp.get("/reports/bookings", endpoint="bookings_report")
+def bookings():
+    """Experience bookings in a period: bookings, seats sold and check-ins by month, village and stars."""
+    form, period = _period()
+    tables = {name: build(period) for name, build in BOOKING_TABLES.items()} if period else {}
+    return render_template("reports/bookings.html", form=form, period=period, tables=tables,
+                           titles=TABLE_TITLES, cell=cell, headers=_headers,
+                           rows_shown=ROWS_SHOWN), 200 if period else 400
+
+
 @bp.get("/reports/<name>.csv", endpoint="report_csv")
 def download(name: str):
     if name in CATALOGUE_TABLES:
         table = CATALOGUE_TABLES[name](local_today())
-    elif name in SALES_TABLES:
+    elif name in SALES_TABLES or name in BOOKING_TABLES:
         _form, period = _period()
         if period is None:
             abort(400)
-        table = SALES_TABLES[name](period)
+        table = (SALES_TABLES.get(name) or BOOKING_TABLES[name])(period)
     else:
         abort(404)
     body = to_csv(table, _headers(table, for_csv=True), lambda kind, v: cell(kind, v, for_csv=True))

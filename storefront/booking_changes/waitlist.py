@@ -1,0 +1,220 @@
+"""The waitlist of a full session: join it, and tell the first in line when seats free up.
+
+Seats free up when a booking is cancelled or moved away (``services.py`` calls ``offer_next`` in
+its transaction) or when seats held for a payment are released at its deadline (the periodic
+``sweep`` finds those). The first in line whose seats fit is sent a link that lasts
+``OFFER_MINUTES``; strictly in order, so a later, smaller request never jumps the line. While an
+offer runs, its seats are promised: the next in line is told only of seats beyond them. An offer
+unused when it lapses passes to the next in line. Nothing is held at the session: the shopper
+books through the cart like anyone else, so an offer says "seats are free now", not "kept".
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from ..catalog.links import absolute_url
+from ..experiences.models import ExperienceSession, SessionStatus
+from ..experiences.sessions import booking_closes_at
+from ..extensions import db
+from ..notifications import channels, services as notify
+from ..orders.models import Order
+from ..timeutil import HANOI, utcnow
+from ..unit_of_work import transaction
+from ..bookings.models import Booking, BookingStatus
+from .models import IN_LINE, WaitlistEntry, WaitlistStatus
+
+OFFER_MINUTES = 120
+W = WaitlistStatus
+BOOKED_STATUSES = (BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
+
+class WaitlistError(Exception):
+    """Joining or using the waitlist cannot be done; the message is for the shopper."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class SessionNotFull(WaitlistError):
+    """The session still has the seats asked for: book them instead."""
+
+
+class NotWaitable(WaitlistError):
+    """The session is cancelled, not offered, or booking for it has closed."""
+
+
+class AlreadyInLine(WaitlistError):
+    """This shopper is already waiting for this session."""
+
+
+class NoWayToTell(WaitlistError):
+    """Neither an e-mail nor (with Zalo or SMS on) a phone to tell the shopper by."""
+
+
+class OfferNotValid(WaitlistError):
+    """The offer link is unknown, used, or has lapsed."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who waits: a name and an e-mail or a phone (both for a signed-in shopper's account)."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    locale: str = "vi"
+    user: object | None = None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lock(session: ExperienceSession) -> None:
+    """Lock and reload the session row: joins and offers for one session take turns."""
+    db.session.refresh(session, with_for_update=True)
+
+
+def join(session: ExperienceSession, contact: Contact, seats: int, *, now: datetime | None = None) -> WaitlistEntry:
+    """Put the shopper at the end of the session's line for ``seats`` seats.
+
+    :raises NotWaitable: the session is not open or booking for it has closed.
+    :raises SessionNotFull: the seats are there to book.
+    :raises AlreadyInLine: the same e-mail, phone or account is already waiting.
+    :raises NoWayToTell: no e-mail, and no phone the shop can message.
+    """
+    now = now or utcnow()
+    if not contact.email and not (contact.phone and channels.on()):
+        raise NoWayToTell(_("Hãy cho chúng tôi địa chỉ e-mail để báo khi có chỗ."))
+    with transaction():
+        _lock(session)
+        if session.status != SessionStatus.OPEN or now >= booking_closes_at(session):
+            raise NotWaitable(_("Buổi này không còn nhận đặt chỗ."))
+        if session.seats_left >= seats:
+            raise SessionNotFull(_("Buổi này vẫn còn chỗ: bạn có thể đặt ngay."))
+        if _in_line(session, contact):
+            raise AlreadyInLine(_("Bạn đã có tên trong danh sách chờ của buổi này."))
+        entry = WaitlistEntry(session=session, user=contact.user, name=contact.name,
+                              email=contact.email or None, phone=contact.phone or None,
+                              locale=contact.locale, seats=seats, status=W.WAITING, created_at=now)
+        db.session.add(entry)
+    return entry
+
+
+def _in_line(session: ExperienceSession, contact: Contact) -> bool:
+    same = [WaitlistEntry.email == contact.email] if contact.email else []
+    same += [WaitlistEntry.phone == contact.phone] if contact.phone else []
+    same += [WaitlistEntry.user_id == contact.user.id] if contact.user is not None else []
+    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.session_id == session.id, WaitlistEntry.status.in_(list(IN_LINE)),
+        or_(*same))) > 0
+
+
+def position(entry: WaitlistEntry) -> int:
+    """Return the entry's place in its line (1 = next to be told)."""
+    return db.session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.session_id == entry.session_id, WaitlistEntry.status.in_(list(IN_LINE)),
+        WaitlistEntry.id <= entry.id))
+
+
+# --- offers (in the caller's transaction) -------------------------------------------------------
+
+def offer_next(session: ExperienceSession, *, now: datetime | None = None) -> list[WaitlistEntry]:
+    """Tell the first in line, then the next, as long as the free seats cover their requests.
+
+    Lapsed offers pass on first; entries whose shopper has booked the session meanwhile leave
+    the line. Returns the entries told now. Runs in the caller's transaction.
+    """
+    now = now or utcnow()
+    _lock(session)
+    if session.status != SessionStatus.OPEN or now >= booking_closes_at(session):
+        close_line(session, now=now)
+        return []
+    line = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.session_id == session.id, WaitlistEntry.status.in_(list(IN_LINE)))
+        .order_by(WaitlistEntry.id)).all()
+    _settle(session, line, now)
+    free = session.seats_left - sum(e.seats for e in line if e.status == W.OFFERED)
+    told = []
+    for entry in (e for e in line if e.status == W.WAITING):
+        if entry.seats > free:
+            break  # strictly in order: the first in line is told before anyone behind
+        _offer(entry, now)
+        free -= entry.seats
+        told.append(entry)
+    return told
+
+
+def _settle(session: ExperienceSession, line: list[WaitlistEntry], now: datetime) -> None:
+    """Close entries whose shopper has booked the session, and offers that lapsed."""
+    booked = _booked_contacts(session)
+    for entry in line:
+        if {entry.email, entry.phone, entry.user_id} & booked:
+            entry.status, entry.closed_at = W.BOOKED, now
+        elif entry.status == W.OFFERED and entry.offer_expires_at <= now:
+            entry.status, entry.closed_at = W.EXPIRED, now
+
+
+def _booked_contacts(session: ExperienceSession) -> set:
+    rows = db.session.execute(
+        select(Order.email, Order.phone, Order.user_id).join(Booking, Booking.order_id == Order.id)
+        .where(Booking.session_id == session.id, Booking.status.in_(list(BOOKED_STATUSES)))).all()
+    return {value for row in rows for value in row if value is not None}
+
+
+def _offer(entry: WaitlistEntry, now: datetime) -> None:
+    token = secrets.token_urlsafe(24)
+    entry.status, entry.token_hash = W.OFFERED, hash_token(token)
+    entry.offered_at, entry.offer_expires_at = now, now + timedelta(minutes=OFFER_MINUTES)
+    session, expires = entry.session, entry.offer_expires_at
+    values = {"customer_name": entry.name, "title": session.experience.title,
+              "date": session.day.strftime("%d/%m/%Y"),
+              "deadline": expires.replace(tzinfo=timezone.utc).astimezone(HANOI).strftime("%H:%M %d/%m")}
+    notify.queue("waitlist_offer", entry.email or "", entry.locale, None, entry=entry,
+                 session=session, experience=session.experience, phone=entry.phone,
+                 link=absolute_url("shop.waitlist_offer", token=token), minutes=OFFER_MINUTES,
+                 values=values)
+
+
+def close_line(session: ExperienceSession, *, now: datetime | None = None) -> int:
+    """Take everyone still in line off it (the session was cancelled or has closed for booking)."""
+    now = now or utcnow()
+    line = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.session_id == session.id, WaitlistEntry.status.in_(list(IN_LINE)))).all()
+    for entry in line:
+        entry.status, entry.closed_at = W.LEFT, now
+    return len(line)
+
+
+def offered_entry(token: str, *, now: datetime | None = None) -> WaitlistEntry:
+    """Return the running offer a link's token opens.
+
+    :raises OfferNotValid: unknown, already used or passed on, or lapsed.
+    """
+    now = now or utcnow()
+    entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.token_hash == hash_token(token or "")))
+    if entry is None or entry.status != W.OFFERED or entry.offer_expires_at <= now:
+        raise OfferNotValid(_("Lời mời này không còn hiệu lực: đã hết hạn hoặc đã chuyển cho "
+                              "người tiếp theo trong danh sách chờ."))
+    return entry
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """Offer seats freed outside a change (held seats released), pass lapsed offers on, close lines.
+
+    The periodic job; returns how many shoppers were told. One transaction per session.
+    """
+    now = now or utcnow()
+    session_ids = db.session.scalars(
+        select(WaitlistEntry.session_id).where(WaitlistEntry.status.in_(list(IN_LINE)))
+        .distinct().order_by(WaitlistEntry.session_id)).all()
+    told = 0
+    for session_id in session_ids:
+        with transaction():
+            told += len(offer_next(db.session.get(ExperienceSession, session_id), now=now))
+    return told
