@@ -41,7 +41,7 @@ echo "jsQR ${JSQR_VERSION} (npm: jsqr), dist/jsQR.js. Apache-2.0, https://github
 echo "jsQR ${JSQR_VERSION} vendored in $JSQR_DEST"
 
 # Workbox: the outlet counter's service worker (static/vendor/workbox/), loaded from our own origin
-# with importScripts and workbox.setConfig({modulesPathPrefix}), never from Google's CDN. Only the
+# with importScripts and workbox.setConfig({modulePathPrefix}), never from Google's CDN. Only the
 # production builds of the modules the worker uses (templates/counter/sw.js).
 WORKBOX_VERSION="${WORKBOX_VERSION:-7.4.1}"
 WORKBOX_DEST=static/vendor/workbox

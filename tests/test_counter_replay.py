@@ -101,7 +101,7 @@ def test_the_worker_and_manifest_are_served_for_the_outlet_scope(signed_in):
     assert worker.headers["Service-Worker-Allowed"] == "/outlet/"
     text = worker.get_data(as_text=True)
     assert 'importScripts("/static/vendor/workbox/workbox-sw.js")' in text
-    assert "modulesPathPrefix" in text and "googleapis" not in text and "cdn" not in text.lower()
+    assert "modulePathPrefix" in text and "googleapis" not in text and "cdn" not in text.lower()
     manifest = signed_in.get("/outlet/manifest.webmanifest").get_json()
     assert manifest["scope"] == manifest["start_url"] == "/outlet/"
     assert manifest["display"] == "standalone" and {i["sizes"] for i in manifest["icons"]} >= {

@@ -12,7 +12,7 @@
  * pickup once, and too many wrong codes lock it for 15 minutes. A right code queues the hand-over
  * (and the money taken) under a random client id: "queued", never "done", until the server answers.
  *
- * Words come from the page (#counter-words, rendered in the page's language).
+ * Words come from the page (#counter-words data-words, rendered in the page's language).
  */
 (function () {
   "use strict";
@@ -20,7 +20,7 @@
   var box = document.querySelector("[data-counter]");
   var wordsNode = document.getElementById("counter-words");
   if (!box || !wordsNode || !("indexedDB" in window)) { return; }
-  var words = JSON.parse(wordsNode.textContent);
+  var words = JSON.parse(wordsNode.getAttribute("data-words"));
   var offlinePage = document.querySelector("[data-offline-page]");
   var view = offlinePage && offlinePage.querySelector("[data-counter-view]");
   var OWNER = "ocop-counter-owner";

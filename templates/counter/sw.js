@@ -8,7 +8,7 @@
  */
 /* global importScripts, workbox */
 importScripts({{ (workbox ~ "workbox-sw.js")|tojson }});
-workbox.setConfig({modulesPathPrefix: {{ workbox|tojson }}, debug: false});
+workbox.setConfig({modulePathPrefix: {{ workbox|tojson }}, debug: false});
 
 var SHELL = {{ shell_url|tojson }};
 var NO_OFFLINE = {{ no_offline|tojson }};
