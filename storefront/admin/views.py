@@ -13,7 +13,7 @@ from ..extensions import db
 from ..payments import refunds
 from ..timeutil import local_today
 from ..web.admin import bp
-from . import places, services, users
+from . import places, services, users, worklist
 from .forms import ActionForm, OutletForm, ReviewForm, StaffForm, VillageForm
 
 
@@ -63,7 +63,18 @@ def _attach(form, error: services.AdminError) -> None:
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", counts=services.dashboard_counts())
+    return render_template("admin/index.html", counts=worklist.todo_counts(),
+                           expiring_days=worklist.EXPIRING_WITHIN_DAYS)
+
+
+@bp.get("/orders/<number>")
+def order(number: str):
+    """Show any order to an admin, read-only: its pickups, its money and its history."""
+    found = worklist.order_for_admin(number)
+    if found is None:
+        abort(404)
+    return render_template("admin/order.html", order=found, money=worklist.money_of(found),
+                           **worklist.ORDER_LABELS)
 
 
 @bp.get("/producers")

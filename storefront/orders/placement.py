@@ -201,7 +201,7 @@ def _place(wanted, contact, assignment, payment_method, checkout_token, user, lo
     _add_pickups(order, products, wanted, assignment, outlets, method, now)
     _set_pickup_days(order, pickup_days, now)
     db.session.flush()
-    pickup_codes = _set_codes(order, access_token)
+    pickup_codes = _set_codes(order)
     ticket_codes = hooks.bookings.set_codes(order)
     policies.record_agreement(order, agreed_versions, now)
     record(order, "placed", user or "guest", note=method.value)
@@ -355,11 +355,11 @@ def _set_pickup_days(order: Order, chosen: Mapping, now) -> None:
         pickup.pickup_day = wanted or choices[0]
 
 
-def _set_codes(order: Order, access_token: str) -> dict[int, str]:
-    """Give each pickup its code, derived from the access token; only its hash is stored."""
+def _set_codes(order: Order) -> dict[int, str]:
+    """Give each pickup its code (``codes.pickup_code_of``); only its hash is stored."""
     found = {}
     for pickup in order.pickups:
-        code = codes.pickup_code_for(access_token, pickup.id)
+        code = codes.pickup_code_of(order, pickup.id)
         pickup.code_hash = codes.hash_pickup_code(pickup.id, code)
         found[pickup.id] = code
     return found

@@ -43,7 +43,7 @@ class HandOverForm(FlaskForm):
     code = PickupCodeField()
     # Pay at pickup: the "collected … in cash / by transfer" button pressed, and the amount it showed.
     collected = HiddenField(filters=[strip_text])
-    amount = IntegerField(validators=[Optional()])
+    amount = IntegerField(_l("Số tiền đã thu"), validators=[Optional()])
 
     def validate_code(self, field):
         if len(codes.normalize_code(field.data)) != codes.CODE_LENGTH:

@@ -4,8 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db, limiter
-from ..orders import services
-from ..orders.models import LINE_STATUS_LABELS, PICKUP_STATUS_LABELS, PaymentMethod, PickupStatus
+from ..i18n import format_vnd
+from ..orders import dues, services
+from ..orders.models import (
+    COUNTER_METHOD_LABELS, LINE_STATUS_LABELS, PICKUP_STATUS_LABELS, PaymentMethod, PickupStatus,
+)
 from ..timeutil import local_today, utcnow
 from ..web.outlet import bp, camera_allowed
 from . import queries
@@ -19,7 +22,9 @@ PER_PAGE = 20
 def labels():
     """The labels every outlet page may show."""
     return {"pickup_labels": PICKUP_STATUS_LABELS, "line_labels": LINE_STATUS_LABELS,
-            "PickupStatus": PickupStatus, "PaymentMethod": PaymentMethod}
+            "PickupStatus": PickupStatus, "PaymentMethod": PaymentMethod,
+            "amount_due": dues.amount_due, "counter_payment_of": dues.counter_payment_of,
+            "counter_method_labels": COUNTER_METHOD_LABELS}
 
 
 def _lookup_key() -> str:
@@ -46,9 +51,10 @@ def pickup(pickup_id: int):
     return render_pickup(_pickup_or_404(pickup_id))
 
 
-def render_pickup(pickup, *, hand_over_form=None, cancel_form=None, status=200):
+def render_pickup(pickup, *, hand_over_form=None, cancel_form=None, code_checked=False,
+                   status=200):
     return render_template(
-        "outlets/pickup.html", pickup=pickup, order=pickup.order,
+        "outlets/pickup.html", pickup=pickup, order=pickup.order, code_checked=code_checked,
         hand_over_form=hand_over_form or HandOverForm(formdata=None),
         cancel_form=cancel_form or CancelForm(formdata=None),
         events=[e for e in pickup.order.events if e.pickup_id == pickup.id],
@@ -81,14 +87,27 @@ def hand_over(pickup_id: int):
     if not form.validate_on_submit():
         return render_pickup(pickup, hand_over_form=form, status=422)
     try:
-        services.hand_over(pickup, form.code.data, by=current_user)
+        paid = services.hand_over(pickup, form.code.data, by=current_user,
+                                  collected=form.collected.data or None, amount=form.amount.data)
+    except services.PaymentNotCollected as error:  # the code is right: now the money, one step
+        if isinstance(error, services.AmountDueChanged):
+            flash(str(error), "error")
+        return render_pickup(pickup, hand_over_form=form, code_checked=True)
     except services.WrongPickupCode as error:
         flash(_wrong_code_message(pickup, error), "error")
     except services.OrderError as error:
         flash(str(error), "error")
     else:
-        flash(_("Đã giao đơn %(number)s cho khách.", number=pickup.order.number), "success")
+        flash(_handed_over_message(pickup, paid), "success")
     return redirect(url_for(".pickup", pickup_id=pickup.id))
+
+
+def _handed_over_message(pickup, paid) -> str:
+    if paid is None:
+        return _("Đã giao đơn %(number)s cho khách.", number=pickup.order.number)
+    return _("Đã thu %(amount)s (%(method)s) và giao đơn %(number)s cho khách.",
+             amount=format_vnd(paid.amount), method=COUNTER_METHOD_LABELS[paid.method],
+             number=pickup.order.number)
 
 
 def _wrong_code_message(pickup, error) -> str:

@@ -1,7 +1,7 @@
 """Forms for outlet hours and closures (admin), delivery settings (producer), pickup days."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError,
 )
@@ -84,6 +84,9 @@ class DeliveryForm(FlaskForm):
 
 class PartialHandOverForm(FlaskForm):
     code = PickupCodeField()
+    # Pay at pickup: the "collected … in cash / by transfer" button pressed, and the amount it showed.
+    collected = HiddenField(filters=[strip_text])
+    amount = IntegerField(_l("Số tiền đã thu"), validators=[Optional()])
     agreed = BooleanField(_l("Khách đồng ý chỉ nhận các sản phẩm đã về; phần còn lại được huỷ và "
                              "hoàn tiền"), validators=[
         DataRequired(_l("Cần khách đồng ý trước khi giao một phần."))])

@@ -45,7 +45,9 @@ def hand_over_partially(pickup_id: int):
                 flash(str(error), "error")
         return _pickup_page(pickup)
     try:
-        refunded = services.hand_over_partially(pickup, form.code.data, by=current_user)
+        refunded = services.hand_over_partially(pickup, form.code.data, by=current_user,
+                                                collected=form.collected.data or None,
+                                                amount=form.amount.data)
     except OrderError as error:  # a wrong or locked code, or nothing (or everything) received
         flash(str(error), "error")
         return _pickup_page(pickup)
