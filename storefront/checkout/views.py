@@ -137,7 +137,7 @@ def _render_start(form, plan, cart_lines, state: CheckoutState):
     state.token = state.token or services.new_checkout_token()
     state.save()
     form.checkout_token.data = state.token
-    form.seen.data = services.cart_fingerprint(cart_lines)
+    form.seen.data = services.cart_fingerprint(cart_lines, booking_current.lines_now())
     return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
                            total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
                            terms=policies.agreed_at_checkout())
