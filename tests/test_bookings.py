@@ -213,3 +213,25 @@ def test_the_order_page_shows_the_ticket_and_the_outlet_checks_it_in_once(app, c
 
     assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CHECKED_IN
     assert "đã được check-in" in again.get_data(as_text=True) and "3 / 3" in again.get_data(as_text=True)
+
+
+def test_a_workshop_checks_in_at_the_producers_page_and_no_other_place_can(app, client, login):
+    from tests.factories import ProducerUserFactory, StaffUserFactory
+    experience, session, adult, child = workshop()
+    producer_user = ProducerUserFactory(producer=experience.product.producer)
+    experience.place_kind, experience.outlet_id, experience.address = "workshop", None, "Xóm 3, Bát Tràng"
+    db.session.commit()
+    placed = book(session, (adult, 1))
+    booking, code = placed.order.bookings[0], placed.tickets[placed.order.bookings[0].id]
+    day = session.day.isoformat()
+
+    login(StaffUserFactory(outlet=OutletFactory()))  # an outlet's staff: the session is not theirs
+    client.post(f"/outlet/check-in?day={day}", data={"code": code})
+    assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CONFIRMED
+    client.post("/auth/logout")
+
+    login(producer_user)
+    sheet = client.get(f"/producer/experiences/check-in?day={day}").get_data(as_text=True)
+    assert placed.order.name in sheet
+    client.post(f"/producer/experiences/check-in?day={day}", data={"code": code})
+    assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CHECKED_IN
