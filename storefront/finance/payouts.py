@@ -95,10 +95,17 @@ def earnings_of(producer_id: int, now=None) -> Earnings:
         return Earnings(0, 0, 0, 0)
     owed = -ledger.balance(acct)
     since = now - timedelta(days=current_app.config["SETTLEMENT_HOLD_DAYS"])
+    # Handed over within the hold, less what came back of those very lines (a return of goods
+    # handed over before the hold only lowers what is owed, already payable).
+    recent = db.select(Posting.order_line_id).join(JournalEntry).where(
+        Posting.account_id == acct.id, JournalEntry.kind == "handed_over",
+        JournalEntry.occurred_at >= since, Posting.order_line_id.is_not(None))
     held = -int(db.session.scalar(
         db.select(func.coalesce(func.sum(Posting.amount), 0)).join(JournalEntry)
-        .where(Posting.account_id == acct.id, JournalEntry.kind == "handed_over",
-               JournalEntry.occurred_at >= since)) or 0)
+        .where(Posting.account_id == acct.id,
+               ((JournalEntry.kind == "handed_over") & (JournalEntry.occurred_at >= since))
+               | ((JournalEntry.kind == "goods_returned") & Posting.order_line_id.in_(recent))))
+        or 0)
     pending = int(db.session.scalar(
         db.select(func.coalesce(func.sum(Payout.amount), 0))
         .where(Payout.producer_id == producer_id, Payout.status == PayoutStatus.PENDING)) or 0)

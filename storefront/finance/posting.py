@@ -3,12 +3,15 @@
 ``post_money_event`` is connected to ``money_moved`` at start-up (``storefront/wiring.py``) and
 runs in the transaction of the change that announced it.
 """
+from sqlalchemy import func
+
+from ..extensions import db
 from ..orders.models import LineStatus
 from ..orders.money_events import MoneyEvent, MoneyKind
 from ..timeutil import local_date_of, utcnow
 from . import fees, ledger, payouts
 from .ledger import Leg
-from .models import AccountKind
+from .models import Account, AccountKind, JournalEntry, Posting
 
 K = AccountKind
 
@@ -21,7 +24,10 @@ def post_money_event(event: MoneyEvent, **_ignored) -> None:
 
 def _cause(event: MoneyEvent) -> str:
     order = event.order
-    return getattr(order, "number", None) or event.reference or event.key
+    number = getattr(order, "number", None)
+    if number and event.kind == MoneyKind.GOODS_RETURNED and event.reference:
+        return f"{number} {event.reference}"  # the order and which of its returns
+    return number or event.reference or event.key
 
 
 def _post(event: MoneyEvent, narration: str, legs: list[Leg]) -> None:
@@ -79,9 +85,57 @@ def _handed_over(event: MoneyEvent) -> None:
     _post(event, "goods handed over" + (" (partly)" if pickup.partial else ""), legs)
 
 
+def _goods_returned(event: MoneyEvent) -> None:
+    """Units of a handed-over line given back: what the hand-over made the producer's (their share
+    and the operator's fee on it) goes back to the shopper's deposit, for the refund owed in the
+    same transaction to move on (``payments.refunds.give_back``), as for any refund.
+
+    The fee goes back in proportion to the units, from the fee the hand-over really charged,
+    rounded half up to the đồng as at hand-over; counted over all of the line's returns so far,
+    so a line given back whole, in any number of returns, takes back exactly the fee it paid.
+    A line the books never saw handed over (before they existed) posts nothing.
+    """
+    line, amount = event.line, event.amount
+    handed, fee_charged = _handed_over_of(line, event.pickup)
+    if handed <= 0 or amount <= 0:
+        return
+    returned_before, fee_before = _returned_of(line)
+    returned = min(returned_before + amount, handed)
+    fee = (2 * fee_charged * returned + handed) // (2 * handed) - fee_before
+    narration = (f"goods returned ({event.reference or event.key}): "
+                 f"{event.quantity} × {line.product_name}")
+    _post(event, narration, [
+        Leg(ledger.account(K.PAYABLE, producer_id=line.producer_id), amount - fee, line.id),
+        Leg(ledger.account(K.FEE_INCOME), fee, line.id),
+        Leg(ledger.account(K.DEPOSITS), -amount, line.id),
+    ])
+
+
+def _line_postings(line_id: int, *where) -> dict[str, int]:
+    """Return {account kind: sum} of one order line's postings in entries matching ``where``."""
+    rows = db.session.execute(
+        db.select(Account.kind, func.sum(Posting.amount))
+        .join(Posting, Posting.account_id == Account.id)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(Posting.order_line_id == line_id, *where).group_by(Account.kind)).all()
+    return {kind: int(total or 0) for kind, total in rows}
+
+
+def _handed_over_of(line, pickup) -> tuple[int, int]:
+    """Return what the hand-over entry took from the deposit for the line, and the fee it charged."""
+    sums = _line_postings(line.id, JournalEntry.key == f"handover-{pickup.id}")
+    return sums.get(K.DEPOSITS, 0), -sums.get(K.FEE_INCOME, 0)
+
+
+def _returned_of(line) -> tuple[int, int]:
+    """Return what the line's earlier returns put back in the deposit, and the fee they took back."""
+    sums = _line_postings(line.id, JournalEntry.kind == str(MoneyKind.GOODS_RETURNED))
+    return -sums.get(K.DEPOSITS, 0), sums.get(K.FEE_INCOME, 0)
+
+
 def _refund_owed(event: MoneyEvent) -> None:
     source = K.OVERPAYMENTS if event.from_overpayments else K.DEPOSITS
-    _post(event, f"refund owed by {event.channel}", [
+    _post(event, f"refund owed by {event.channel} {event.reference or ''}".strip(), [
         Leg(ledger.account(source), event.amount),
         Leg(ledger.account(K.REFUNDS_OWED), -event.amount),
     ])
@@ -110,7 +164,8 @@ _HANDLERS = {
     MoneyKind.CARD_RECEIVED: _received, MoneyKind.TRANSFER_RECEIVED: _received,
     MoneyKind.COUNTER_CASH: _received, MoneyKind.COUNTER_TRANSFER: _received,
     MoneyKind.UNALLOCATED: _unallocated, MoneyKind.ALLOCATED: _allocated,
-    MoneyKind.HANDED_OVER: _handed_over, MoneyKind.REFUND_OWED: _refund_owed,
+    MoneyKind.HANDED_OVER: _handed_over, MoneyKind.GOODS_RETURNED: _goods_returned,
+    MoneyKind.REFUND_OWED: _refund_owed,
     MoneyKind.REFUND_SENT: _refund_sent, MoneyKind.REFUND_REVERSED: _refund_reversed,
     MoneyKind.BANK_OUT: _bank_out,
 }

@@ -19,6 +19,7 @@ class MoneyKind(enum.StrEnum):
     COUNTER_CASH = "counter_cash"              # taken in cash at an outlet's counter
     COUNTER_TRANSFER = "counter_transfer"      # paid by transfer at the counter, seen in the bank app
     HANDED_OVER = "handed_over"                # a pickup (or its received part) went to the shopper
+    GOODS_RETURNED = "goods_returned"          # units of a handed-over line given back at the outlet
     REFUND_OWED = "refund_owed"                # money the shopper is owed back
     REFUND_SENT = "refund_sent"                # the money went back (Stripe succeeded, or the bank)
     REFUND_REVERSED = "refund_reversed"        # Stripe failed a refund after it had succeeded
@@ -39,6 +40,8 @@ class MoneyEvent:
     from_overpayments: bool = False  # a refund owed of money no order took (late, unmatched, over)
     reference: str | None = None
     text: str | None = None      # what the bank shows as the transfer's content
+    line: object | None = None   # of goods given back: the order line they came from
+    quantity: int = 0            # of goods given back: how many units
 
 
 __all__ = ["MoneyKind", "MoneyEvent", "money_moved", "announce"]

@@ -91,7 +91,8 @@ def owe_refund(order, amount: int, reason: str, *, key: str, pickup=None,
 def owed_back(refund: TransferRefund) -> None:
     """Announce a refund owed from the bank: of the price, or of money no order took."""
     announce(MoneyKind.REFUND_OWED, f"refund-owed-bank-{refund.id}", amount=refund.amount,
-             order=refund.order, channel="bank", from_overpayments=refund.transfer_id is not None)
+             order=refund.order, channel="bank", from_overpayments=refund.transfer_id is not None,
+             reference=refund.key)
 
 
 def mark_refunded(refund: TransferRefund, reference: str, by_label: str, now) -> None:

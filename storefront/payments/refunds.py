@@ -66,7 +66,7 @@ def plan_refund(order, amount: int, reason: str, *, key: str, pickup=None) -> Re
     db.session.add(refund)
     db.session.flush()
     announce(MoneyKind.REFUND_OWED, f"refund-owed-card-{refund.id}", amount=amount, order=order,
-             pickup=pickup, channel="stripe")
+             pickup=pickup, channel="stripe", reference=key)
     refund_id = refund.id
     on_commit(lambda: _send_soon(refund_id))
     return refund

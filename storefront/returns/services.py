@@ -2,10 +2,11 @@
 
 The outlet records which line came back, how many units and why; in the same transaction the
 units go back into stock when they can be sold again, the sale's e-invoice gets an adjustment
-that refers to it (``invoices.services.record_return``, never an edit), and the money goes back
-the way it came in (``payments.refunds.give_back``, the one refund path: a card through Stripe,
-a transfer or counter money owed back from the bank by an admin). The adjustment is recorded
-before the refund, so the refund's own event adjusts nothing a second time.
+that refers to it (``invoices.services.record_return``, never an edit), the books take the line's
+amount back from the producer's payable and the fee (``MoneyKind.GOODS_RETURNED``), and the money
+goes back the way it came in (``payments.refunds.give_back``, the one refund path: a card through
+Stripe, a transfer or counter money owed back from the bank by an admin). The adjustment is
+recorded before the refund, so the refund's own event adjusts nothing a second time.
 """
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -15,6 +16,7 @@ from ..extensions import db
 from ..invoices import services as invoices
 from ..orders.locks import lock_order, lock_pickups
 from ..orders.models import LineStatus, PickupStatus
+from ..orders.money_events import MoneyKind, announce
 from ..orders.transitions import Actor, OrderError, actor_label, record
 from ..payments.refunds import give_back
 from ..timeutil import utcnow
@@ -82,6 +84,10 @@ def record_return(pickup, line_id: int, quantity: int, reason: str, *, resaleabl
                note=f"{quantity} × {line.product_name}: {reason}"
                     + ("" if resaleable else " (" + _("không bán lại") + ")"))
         key = f"return-{returned.id}"
+        # The books first: the producer's share and the fee go back to what the shop owes the
+        # shopper, which the refund below then moves to refunds owed (one transaction).
+        announce(MoneyKind.GOODS_RETURNED, f"goods-returned-{returned.id}", amount=returned.amount,
+                 order=order, pickup=pickup, line=line, quantity=quantity, reference=key)
         # The invoice is a legal document in Vietnamese, whatever language the staff page is in.
         invoices.record_return(pickup, {line.id: quantity}, f"Điều chỉnh giảm do người mua trả lại hàng: {reason}", key)
         give_back(order, returned.amount, _("Khách trả hàng: %(reason)s", reason=reason), key=key,
