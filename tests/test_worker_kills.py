@@ -259,7 +259,10 @@ def looks(task_queue, sweep_seconds: int) -> list[set[str]]:
 
 
 def test_a_short_sweep_interval_adds_sweeps_and_nothing_else(app, task_queue):
-    minute_jobs = {"sweep_outbox", "expire_transfers", "remind_certificate_expiry"}  # match 01:13
+    # The jobs whose crontab matches 01:13 UTC: every minute's, and the certificate reminders
+    # (the whole schedule is stated in tests/test_periodic_jobs.py).
+    minute_jobs = {"sweep_outbox", "sweep_notices", "expire_transfers", "issue_invoices",
+                   "remind_certificate_expiry"}
     assert looks(task_queue, 5) == [minute_jobs, {"sweep_outbox"}]
     assert looks(task_queue, 60) == [minute_jobs, minute_jobs]  # Huey's, unchanged
 
