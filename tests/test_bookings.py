@@ -108,7 +108,9 @@ def test_a_ticket_checks_in_once_and_locks_after_wrong_codes(app, outlet_user_fa
 
     db.session.get(Booking, booking.id).code_locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert tickets.check_in(booking, code.lower().replace("-", ""), by="staff").status == BookingStatus.CHECKED_IN
+    checked = tickets.check_in(booking, code.lower().replace("-", ""), by="staff", collected="cash",
+                               amount=500000)  # paid at the venue: taken in the same step
+    assert checked.status == BookingStatus.CHECKED_IN
     with pytest.raises(tickets.NotCheckable, match="check-in"):
         tickets.check_in(booking, code, by="staff")
 
@@ -208,7 +210,7 @@ def test_the_order_page_shows_the_ticket_and_the_outlet_checks_it_in_once(app, c
     sheet = client.get("/outlet/check-in", query_string={"day": day}).get_data(as_text=True)
     assert placed.order.name in sheet and "0 / 3" in sheet
 
-    client.post(f"/outlet/check-in?day={day}", data={"code": code})
+    client.post(f"/outlet/check-in?day={day}", data={"code": code, "collected": "cash", "amount": 650000})
     again = client.post(f"/outlet/check-in?day={day}", data={"code": code}, follow_redirects=True)
 
     assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CHECKED_IN
@@ -233,5 +235,6 @@ def test_a_workshop_checks_in_at_the_producers_page_and_no_other_place_can(app, 
     login(producer_user)
     sheet = client.get(f"/producer/experiences/check-in?day={day}").get_data(as_text=True)
     assert placed.order.name in sheet
-    client.post(f"/producer/experiences/check-in?day={day}", data={"code": code})
+    client.post(f"/producer/experiences/check-in?day={day}",
+                data={"code": code, "collected": "cash", "amount": 250000})
     assert db.session.get(Booking, booking.id, populate_existing=True).status == BookingStatus.CHECKED_IN

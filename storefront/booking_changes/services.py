@@ -26,7 +26,7 @@ from ..orders.transitions import Actor, record
 from ..payments.refunds import give_back
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
-from ..bookings import seats
+from ..bookings import money as booking_money, seats
 from ..bookings.models import Booking, BookingStatus
 from . import waitlist
 
@@ -185,7 +185,8 @@ def end_bookings_of_cancelled_session(session: ExperienceSession, *, by=None, re
 def record_no_shows(*, now: datetime | None = None) -> int:
     """Mark every confirmed booking whose session has ended without a check-in as a no-show.
 
-    Its seats stay counted (the session is over) and nothing is refunded. Returns how many.
+    Its seats stay counted (the session is over) and nothing is refunded: money the shop holds for
+    it becomes the producer's sale in the books (``bookings.money.given``). Returns how many.
     Safe to run twice and beside check-ins: each row moves only from ``confirmed``.
     """
     now = now or utcnow()
@@ -205,4 +206,7 @@ def record_no_shows(*, now: datetime | None = None) -> int:
             if moved:
                 marked += 1
                 record(booking.order, "booking_no_show", "system", note=booking.experience_name)
+                # Past the free-cancellation deadline and not refunded: paid by card or transfer,
+                # the seats are the producer's sale now (paid at the venue: nothing was paid).
+                booking_money.given(booking, "no-show")
     return marked

@@ -16,6 +16,7 @@ from ..catalog.models import Product
 from ..experiences.models import Experience, ExperienceSession, PlaceKind
 from ..extensions import db
 from . import tickets
+from .money import MoneyNotCollected
 from .models import Booking, BookingStatus
 
 EXPECTED = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW,
@@ -63,14 +64,20 @@ def at_workshop(producer, day: date) -> list[SessionSheet]:
                    day)
 
 
-def check_in_by_code(sheets: list[SessionSheet], code: str, by) -> Booking:
+def check_in_by_code(sheets: list[SessionSheet], code: str, by, **money) -> Booking:
     """Check in the booking among ``sheets`` that ``code`` opens.
 
     :raises tickets.WrongTicketCode: no booking here has this code.
-    :raises tickets.TicketLocked, tickets.NotCheckable: see ``tickets.check_in``.
+    :raises tickets.TicketLocked, tickets.NotCheckable: see ``tickets.check_in``; and
+        ``money.MoneyNotCollected`` (with ``booking`` set) when it is paid at the venue and
+        ``money`` (``collected``, ``amount``) does not say it was taken.
     """
     for sheet in sheets:
         for booking in sheet.bookings:
             if tickets.code_matches(booking, code):
-                return tickets.check_in(booking, code, by)
+                try:
+                    return tickets.check_in(booking, code, by, **money)
+                except MoneyNotCollected as error:
+                    error.booking = booking
+                    raise
     raise tickets.WrongTicketCode(_("Mã vé không đúng hoặc không thuộc buổi nào ở đây hôm nay."))

@@ -123,6 +123,33 @@ class BookingSeat(db.Model):
         return self.label_en if locale is not None and locale.language == "en" else self.label_vi
 
 
+class BookingPayment(db.Model):
+    """Money taken at the place for a booking paid at the venue, at its check-in: how much, how, by whom.
+
+    ``method`` is cash or transfer (as at an outlet's counter); ``outlet_id`` is the outlet whose
+    drawer took cash, or None at a producer's own workshop, where the producer kept the money
+    (the books count it as paid to the producer outside the shop: ``finance.posting``).
+    """
+
+    __tablename__ = "booking_payment"
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    booking_id = db.Column(db.Integer, db.ForeignKey("booking.id"), nullable=False, unique=True)
+    outlet_id = db.Column(db.Integer, db.ForeignKey("outlet.id"), index=True)
+    amount = db.Column(db.BigInteger, nullable=False)  # whole đồng
+    method = db.Column(db.String(20), nullable=False)
+    collected_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    collected_by = db.Column(db.String(254), nullable=False)
+    collected_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    booking = db.relationship("Booking", backref=db.backref("payment", uselist=False))
+
+    __table_args__ = (
+        db.CheckConstraint("amount > 0", name="amount_positive"),
+        db.CheckConstraint("method in ('cash', 'transfer')", name="method_known"),
+    )
+
+
 class BookingCartItem(db.Model):
     """A signed-in shopper's wish to book: tickets of one person type in one session.
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..text import CODE_ALPHABET
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
+from . import money
 from .models import Booking, BookingStatus
 
 CODE_LENGTH = 8  # shown as ABCD-EFGH, the format the counter's scanner reads
@@ -85,12 +86,18 @@ def code_to_show(booking: Booking) -> str | None:
     return code if code_matches(booking, code) else None
 
 
-def check_in(booking: Booking, code: str, by) -> Booking:
+def check_in(booking: Booking, code: str, by, *, collected: str | None = None,
+             amount: int | None = None) -> Booking:
     """Let the ticket's holders in against its code, once; the code then opens nothing.
+
+    A booking paid at the venue is paid in the same step: ``collected`` (cash or transfer) and
+    the ``amount`` the page showed are recorded and posted (``money.collect``); the experience
+    given becomes the producer's sale in the books (``money.given``), in this transaction.
 
     :raises TicketLocked: after too many wrong codes, for a while.
     :raises NotCheckable: unpaid, cancelled, or already checked in (with when).
     :raises WrongTicketCode: the code is wrong (the failed try is committed first).
+    :raises money.MoneyNotCollected, money.AmountChanged: the code is right but money is due.
     """
     with transaction():
         booking = db.session.scalars(select(Booking).where(Booking.id == booking.id)
@@ -105,9 +112,11 @@ def check_in(booking: Booking, code: str, by) -> Booking:
             raise NotCheckable(_("Vé này chưa được xác nhận (chưa thanh toán) hoặc đã huỷ."))
         right = code_matches(booking, code)
         if right:
+            money.collect(booking, by, collected, amount)
             booking.status, booking.checked_in_at = BookingStatus.CHECKED_IN, now
             booking.checked_in_by_id = getattr(by, "id", None)
             booking.failed_code_attempts = 0
+            money.given(booking, "check-in")
         else:
             _note_wrong_code(booking, now)
     if not right:

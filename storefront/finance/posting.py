@@ -169,3 +169,43 @@ _HANDLERS = {
     MoneyKind.REFUND_SENT: _refund_sent, MoneyKind.REFUND_REVERSED: _refund_reversed,
     MoneyKind.BANK_OUT: _bank_out,
 }
+
+
+# --- bookings (issue 24): an experience is the producer's sale once it is given ------------------
+
+def _booking_collected(event: MoneyEvent) -> None:
+    """A booking paid at the venue, collected at its check-in: the shopper's deposit, as at a counter.
+
+    Cash at an outlet goes into that outlet's drawer and a transfer into the shop's bank account.
+    At a producer's own workshop the producer took the money themselves: the books count it as
+    paid to the producer outside the shop (their payable is debited the whole amount), so with
+    ``_booking_attended`` the producer ends up owing the operator's fee, taken off their next payout.
+    """
+    booking = event.booking
+    if event.channel == "producer":
+        source = ledger.account(K.PAYABLE, producer_id=booking.producer_id)
+    elif event.channel == "cash":
+        source = ledger.account(K.DRAWER, outlet_id=booking.experience.outlet_id)
+    else:
+        source = ledger.account(K.BANK)
+    _post(event, f"booking {booking.id} paid at the venue ({event.channel})", [
+        Leg(source, event.amount),
+        Leg(ledger.account(K.DEPOSITS), -event.amount),
+    ])
+
+
+def _booking_attended(event: MoneyEvent) -> None:
+    """A booking's experience was given (checked in, or a paid no-show past the free-cancellation
+    deadline): its seats' amount leaves the deposit, less the operator's fee (the rate of the
+    producer on this Hanoi day, rounded as for goods) to the producer's payable."""
+    booking = event.booking
+    fee = fees.fee_on(event.amount, fees.rate_for(booking.producer_id, local_date_of(utcnow())))
+    _post(event, f"experience given ({event.reference}): booking {booking.id}, {booking.experience_name}", [
+        Leg(ledger.account(K.DEPOSITS), event.amount),
+        Leg(ledger.account(K.PAYABLE, producer_id=booking.producer_id), -(event.amount - fee)),
+        Leg(ledger.account(K.FEE_INCOME), -fee),
+    ])
+
+
+_HANDLERS.update({MoneyKind.BOOKING_COLLECTED: _booking_collected,
+                  MoneyKind.BOOKING_ATTENDED: _booking_attended})

@@ -24,6 +24,9 @@ class MoneyKind(enum.StrEnum):
     REFUND_SENT = "refund_sent"                # the money went back (Stripe succeeded, or the bank)
     REFUND_REVERSED = "refund_reversed"        # Stripe failed a refund after it had succeeded
     BANK_OUT = "bank_out"                      # the bank says money left the shop's account
+    BOOKING_COLLECTED = "booking_collected"    # a booking paid at the venue: taken at its check-in
+    BOOKING_ATTENDED = "booking_attended"      # a booking's experience was given (check-in, or a
+                                               # paid no-show): its seats become the producer's sale
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class MoneyEvent:
     amount: int = 0
     order: object | None = None
     pickup: object | None = None
+    booking: object | None = None  # of a booking's money: the booking (``bookings.models.Booking``)
     channel: str | None = None   # "stripe", "bank" or "cash": where the money went or came from
     over: int = 0                # of a transfer received: the part above what the order was due
     from_overpayments: bool = False  # a refund owed of money no order took (late, unmatched, over)
