@@ -28,6 +28,16 @@ def preselected_method(methods) -> PaymentMethod:
     return min(methods, key=lambda m: PRESELECT_ORDER.index(m) if m in PRESELECT_ORDER else 99)
 
 
+# A cart of bookings only has nothing to pick up: its money is paid at the experience's place.
+AT_VENUE_LABEL = _l("Trả tại nơi trải nghiệm (tiền mặt hoặc chuyển khoản khi check-in)")
+
+
+def payment_method_labels(*, at_venue_only: bool = False) -> dict:
+    """Return each method's label; paying "at pickup" reads "at the venue" when nothing is picked up."""
+    return {**PAYMENT_METHOD_LABELS, PaymentMethod.AT_PICKUP: AT_VENUE_LABEL} if at_venue_only \
+        else PAYMENT_METHOD_LABELS
+
+
 class CheckoutForm(CompanyFields, FlaskForm):
     name = StringField(_l("Họ và tên"), filters=[strip_text], validators=[
         DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=120)])
@@ -51,8 +61,9 @@ class CheckoutForm(CompanyFields, FlaskForm):
     def offer(self, plan, methods) -> None:
         """Set the outlets and payment methods this cart can use."""
         self.outlet_id.choices = [(o.id, o.display_name) for o in plan.common]
-        self.payment_method.choices = [(m.value, PAYMENT_METHOD_LABELS[m]) for m in methods]
-        if self.outlet_id.data is None and not plan.split:
+        labels = payment_method_labels(at_venue_only=not plan.pickups)
+        self.payment_method.choices = [(m.value, labels[m]) for m in methods]
+        if self.outlet_id.data is None and not plan.split and plan.pickups:
             self.outlet_id.data = plan.pickups[0].outlet.id
         if not self.payment_method.data and methods:
             self.payment_method.data = preselected_method(methods).value

@@ -18,7 +18,7 @@ from ..orders.viewing import remember_token
 from ..pickup import calendars as pickup_calendars, choices as pickup_choices
 from ..web.shop import bp
 from . import services
-from .forms import PAYMENT_METHOD_LABELS, CheckoutForm, PlaceOrderForm
+from .forms import CheckoutForm, PlaceOrderForm, payment_method_labels
 from .state import CheckoutState
 
 
@@ -53,9 +53,13 @@ def _cart():
 
 
 def _plan(cart_lines, *choices):
-    """Return the pickup plan for a cart ready to check out, or None after flashing why not."""
+    """Return the pickup plan for a cart ready to check out, or None after flashing why not.
+
+    A cart of bookings only is ready with no goods: its plan has no pickups.
+    """
     try:
-        cart_services.ensure_ready(cart_lines)
+        if cart_lines or not booking_current.lines_now():
+            cart_services.ensure_ready(cart_lines)
         return services.plan(cart_lines, *choices)
     except (cart_services.CartError, services.CheckoutError) as error:
         flash(str(error), "error")
@@ -103,7 +107,7 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
         form.form_errors.append(str(error))
     else:
         state.assignment = {str(pid): oid for pid, oid in plan.assignment.items()}
-        if not plan.split:
+        if not plan.split and plan.pickups:
             state.preferred = plan.pickups[0].outlet.id
     try:  # the earliest ready day for a pickup with none posted
         state.days = pickup_choices.read(request.form, plan, state.days, preferred=_visit_days())
@@ -160,10 +164,11 @@ def checkout_review():
     state.access = state.access or codes.new_access_token()
     state.reviewed = services.cart_fingerprint(cart_lines, booking_current.lines_now())
     state.save()
+    labels = payment_method_labels(at_venue_only=not plan.pickups)
     return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
                            plan=plan, lines=cart_lines, total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
                            contact=state.contact, company=state.company,
-                           terms=policies.agreed_at_checkout(), payment_label=PAYMENT_METHOD_LABELS[PaymentMethod(state.payment)])
+                           terms=policies.agreed_at_checkout(), payment_label=labels[PaymentMethod(state.payment)])
 
 
 def _stale_choice(plan, state: CheckoutState, total: int) -> str | None:
