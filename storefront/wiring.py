@@ -15,7 +15,7 @@ from .experiences.signals import session_cancelled
 from .orders import hooks as order_hooks
 from .finance import posting as finance_posting
 from .invoices import services as invoices
-from .orders.signals import money_moved, payment_expired, pickup_ended
+from .orders.signals import money_moved, order_cancelled, payment_expired, pickup_ended
 from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
 
@@ -28,6 +28,8 @@ RECEIVERS = (
     (money_moved, invoices.on_money_moved),  # an e-invoice per sale, adjusted on a refund
     # everyone booked in a session the producer cancelled: told, seats back, refunded by method
     (session_cancelled, booking_changes.end_bookings_of_cancelled_session),
+    # an order cancelled as a whole: its bookings' seats back, refunded by method
+    (order_cancelled, booking_changes.end_bookings_of_cancelled_order),
 )
 
 

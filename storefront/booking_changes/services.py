@@ -180,6 +180,25 @@ def end_bookings_of_cancelled_session(session: ExperienceSession, *, by=None, re
     waitlist.close_line(session, now=now)
 
 
+# --- the whole order cancelled -----------------------------------------------------------------
+
+def end_bookings_of_cancelled_order(order, *, reason: str, by: Actor = "system",
+                                    now: datetime | None = None, **_ignored) -> None:
+    """Cancel the open bookings of an order cancelled as a whole: seats back, refunded by method.
+
+    Receives ``orders.signals.order_cancelled`` inside ``orders.services.cancel_order``'s
+    transaction (connected in ``storefront/wiring.py``); the order is locked after its pickups, as
+    a hand-over locks them. Each booking's refund has the key its own cancel would (``booking-<id>``),
+    so it is never owed twice. Freed seats go to the session's waitlist.
+    """
+    now = now or utcnow()
+    lock_order(order.id)
+    for booking in list(order.bookings):
+        if booking.status in CHANGEABLE:
+            _end(order, booking, reason, by, now, kind="booking_order_cancelled")
+            waitlist.offer_next(booking.session, now=now)
+
+
 # --- no-shows -----------------------------------------------------------------------------------
 
 def record_no_shows(*, now: datetime | None = None) -> int:

@@ -5,6 +5,7 @@ outlets (see the lock order there); also the confirmation on payment and the rel
 which ``orders.services`` calls in its transactions.
 """
 from collections.abc import Iterable
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -138,6 +139,21 @@ def release_unpaid(order, reason: str) -> int:
     """Give back the seats of the order's bookings still awaiting payment; return how many bookings."""
     return sum(seats.release(booking, reason=reason) for booking in order.bookings
                if booking.status == BookingStatus.AWAITING_PAYMENT)
+
+
+OPEN = (BookingStatus.AWAITING_PAYMENT, BookingStatus.CONFIRMED)
+
+
+def open_of(order) -> list[Booking]:
+    """Return the order's bookings that still hold seats and may end (held or confirmed)."""
+    return [booking for booking in order.bookings if booking.status in OPEN]
+
+
+def past_free_change(bookings, now=None) -> bool:
+    """Tell whether any of ``bookings`` is past its experience's free-cancellation deadline."""
+    now = now or utcnow()
+    return any(now > booking.session.starts_at - timedelta(hours=booking.experience.cancel_free_hours)
+               for booking in bookings)
 
 
 # What ``orders`` reaches through ``orders.hooks.bookings`` besides the functions above.

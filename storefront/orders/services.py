@@ -20,7 +20,7 @@ from .models import (
     COUNTER_METHOD_LABELS, CounterMethod, CounterPayment, LineStatus, Order, PaymentMethod,
     PaymentStatus, Pickup, PickupStatus,
 )
-from .signals import payment_expired, pickup_ended
+from .signals import order_cancelled, payment_expired, pickup_ended
 from .transitions import (
     OPEN_PICKUP, Actor, InvalidTransition, OrderError, actor_label, end_pickup, move_line, move_pickup,
     record,
@@ -206,17 +206,31 @@ def cancel_pickup(pickup: Pickup, by: Actor, reason: str, *, by_shopper: bool = 
 
 
 def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = False) -> None:
-    """Cancel every open pickup of an order in one unit of work."""
+    """Cancel every open pickup and open booking of an order in one unit of work.
+
+    The bookings go first (``order_cancelled``: seats given back through ``bookings.seats.release``,
+    what was paid for them owed back by method through ``payments.refunds.give_back``), then the
+    pickups. A shopper cannot cancel a whole order holding a booking past its free-cancellation
+    deadline (the returns policy: experiences are cancelled for free until then).
+    """
     with transaction():
         lock_pickups(order.pickups)
         open_pickups = [p for p in order.pickups if p.status in OPEN_PICKUP]
-        if not open_pickups:
+        open_bookings = hooks.bookings.open_of(order)
+        if not open_pickups and not open_bookings:
             raise InvalidTransition(_("Đơn hàng này không còn gì để huỷ."))
-        if by_shopper and not shopper_may_cancel_order(order):
+        if by_shopper and open_pickups and not shopper_may_cancel_order(order):
             raise InvalidTransition(_("Một phần đơn đã sẵn sàng tại điểm bán nên không thể tự "
                                       "huỷ. Vui lòng liên hệ điểm bán."))
+        if by_shopper and hooks.bookings.past_free_change(open_bookings):
+            raise InvalidTransition(_("Một lượt đặt chỗ trong đơn đã quá hạn huỷ miễn phí nên không "
+                                      "thể tự huỷ cả đơn. Vui lòng liên hệ cơ sở."))
+        if open_bookings:
+            order_cancelled.send(order, reason=reason, by=by)
         for pickup in open_pickups:
             _end_with_refund(pickup, P.CANCELLED, by, reason)
+        if not open_pickups and order.payment_status == PaymentStatus.PENDING:
+            payment.mark_failed(order, by, reason)  # nothing left to pay for
 
 
 def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -> None:

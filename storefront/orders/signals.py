@@ -14,5 +14,9 @@ _signals = Namespace()
 pickup_ended = _signals.signal("pickup-ended")
 # Sent with the order whose payment deadline passed (its pickups are cancelled); ``reason``.
 payment_expired = _signals.signal("payment-expired")
+# Sent with an order being cancelled as a whole that holds open bookings; keywords ``reason``, ``by``.
+# Its bookings give their seats back and what was paid for them is owed back by method
+# (``booking_changes.services.end_bookings_of_cancelled_order``), in the cancel's transaction.
+order_cancelled = _signals.signal("order-cancelled")
 # Sent with a ``money_events.MoneyEvent`` whenever an order's money moves (the books post it).
 money_moved = _signals.signal("money-moved")
