@@ -9,7 +9,7 @@ from storefront.accounts.models import User
 from storefront.catalog.models import Producer
 from storefront.notifications.models import OutboxMessage
 from storefront.timeutil import utcnow
-from tests.factories import PASSWORD, AdminFactory, UserFactory, VillageFactory
+from tests.support.factories import PASSWORD, AdminFactory, UserFactory, VillageFactory
 
 NEW_PASSWORD = "a much longer new secret"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from storefront.accounts.models import Role, User
 from storefront.cart.models import CartItem
 from storefront.catalog.models import Producer
-from tests.factories import PASSWORD, ProducerFactory, ProductFactory, UserFactory, VillageFactory
+from tests.support.factories import PASSWORD, ProducerFactory, ProductFactory, UserFactory, VillageFactory
 
 NEW_PASSWORD = "a much longer new secret"
 

@@ -9,7 +9,7 @@ from storefront.admin import places, services
 from storefront.catalog.models import Outlet, Village
 from storefront.timeutil import local_today
 from storefront.web import guard
-from tests.factories import (
+from tests.support.factories import (
     PASSWORD, AdminFactory, CertificateFactory, OutletFactory, ProducerFactory, ProducerUserFactory,
     ProductFactory, StaffUserFactory, UserFactory, VillageFactory,
 )

@@ -4,7 +4,7 @@ import pytest
 from storefront.catalog.models import product_outlets
 
 from tests.support.catalogue import SLUGS
-from tests.factories import OutletFactory, PhotoFactory
+from tests.support.factories import OutletFactory, PhotoFactory
 
 
 def slugs(response) -> list[str]:

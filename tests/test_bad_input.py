@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from storefront.cart.models import CartItem
 from storefront.orders.models import Order
-from tests.factories import (
+from tests.support.factories import (
     AdminFactory, ProducerUserFactory, ProductFactory, StaffUserFactory, UserFactory,
 )
 

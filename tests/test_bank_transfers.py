@@ -19,8 +19,8 @@ from storefront.payments.transfer_models import (
     BankTransfer, RefundOwedStatus, TransferRefund, TransferStatus,
 )
 from storefront.timeutil import utcnow
-from tests.factories import AdminFactory
-from tests.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
+from tests.support.factories import AdminFactory
+from tests.support.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
     ACCOUNT, KEY, app, fire_together, fresh, notification, post, transfer_order, transfers,
 )
 
@@ -353,7 +353,7 @@ def test_cancelling_a_paid_transfer_order_owes_a_refund_and_marking_it_refunded_
 
 
 def test_the_transfers_page_is_for_admins_only(app, client, login):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     assert client.get("/admin/transfers").status_code in (302, 401)
     login(UserFactory())
@@ -362,7 +362,7 @@ def test_the_transfers_page_is_for_admins_only(app, client, login):
 
 def test_the_transfer_job_and_its_command_cancel_only_transfer_orders_past_their_deadline(app):
     from storefront.payments.transfers import expire_unpaid_transfers
-    from tests.payment_support import card_order
+    from tests.support.payment_support import card_order
 
     placed, (product,) = transfer_order(quantity=3)
     card, _card_products = card_order()

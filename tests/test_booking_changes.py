@@ -22,7 +22,7 @@ from storefront.payments.models import Refund
 from storefront.payments.transfer_models import TransferRefund
 from storefront.reports.bookings import BOOKING_TABLES
 from storefront.reports.sales import Period
-from tests.factories import OutletFactory, ProducerFactory, ProductFactory, VillageFactory
+from tests.support.factories import OutletFactory, ProducerFactory, ProductFactory, VillageFactory
 
 NOW = datetime(2027, 3, 1, 2, 0)  # 09:00 in Hanoi on Monday 1 March 2027 (naive UTC, as stored)
 _numbers = itertools.count(1)
@@ -367,7 +367,7 @@ def test_goods_at_the_experiences_outlet_default_to_the_sessions_day(experience)
 
 
 def test_the_bookings_report_page_and_its_csv(client, login, experience):
-    from tests.factories import AdminFactory
+    from tests.support.factories import AdminFactory
 
     session = make_session(experience, datetime(2027, 1, 10, 2))
     book(session, 2, status=BookingStatus.CHECKED_IN, stars=4)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from storefront.bookings.models import Booking, BookingStatus
 from storefront.extensions import db
 from storefront.models import Order
-from tests.bookings_support import seats_taken, workshop
-from tests.transfer_support import app  # noqa: F401 — app: with the bank account (VietQR offered)
+from tests.support.bookings_support import seats_taken, workshop
+from tests.support.transfer_support import app  # noqa: F401 — app: with the bank account (VietQR offered)
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}
 

@@ -17,8 +17,8 @@ from storefront.extensions import db
 from storefront.finance import ledger
 from storefront.finance.models import AccountKind, JournalEntry
 from storefront.timeutil import utcnow
-from tests.bookings_support import book, workshop
-from tests.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
+from tests.support.bookings_support import book, workshop
+from tests.support.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
 
 K = AccountKind
 
@@ -32,7 +32,7 @@ def booking_of(booking) -> Booking:
 
 
 def test_paid_at_the_outlet_the_check_in_takes_the_cash_and_the_producer_gets_the_sale(app, client, login):
-    from tests.factories import StaffUserFactory
+    from tests.support.factories import StaffUserFactory
     experience, session, adult, child = workshop()
     placed = book(session, (adult, 2), (child, 1))  # 650.000 ₫, paid at the venue
     booking, code = placed.order.bookings[0], placed.tickets[placed.order.bookings[0].id]
@@ -64,7 +64,7 @@ def test_paid_at_the_outlet_the_check_in_takes_the_cash_and_the_producer_gets_th
 
 
 def test_at_the_producers_workshop_the_money_is_paid_to_the_producer_outside_the_shop(app, client, login):
-    from tests.factories import ProducerUserFactory
+    from tests.support.factories import ProducerUserFactory
     experience, session, adult, child = workshop()
     experience.place_kind, experience.outlet_id, experience.address = "workshop", None, "Xóm 3, Bát Tràng"
     db.session.commit()

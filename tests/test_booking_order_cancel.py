@@ -10,9 +10,9 @@ from storefront.models import Order
 from storefront.orders import services as order_services
 from storefront.orders.models import PaymentStatus, PickupStatus
 from storefront.payments.transfer_models import TransferRefund
-from tests.bookings_support import book, seats_taken, workshop
-from tests.factories import ProductFactory
-from tests.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
+from tests.support.bookings_support import book, seats_taken, workshop
+from tests.support.factories import ProductFactory
+from tests.support.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
 
 
 def fresh(model, row):

@@ -16,10 +16,10 @@ from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as order_services
 from storefront.orders.placement import BookingUnavailable
 from storefront.timeutil import utcnow
-from tests.bookings_support import book, seats_taken, workshop
-from tests.factories import OutletFactory, ProductFactory
+from tests.support.bookings_support import book, seats_taken, workshop
+from tests.support.factories import OutletFactory, ProductFactory
 from tests.support.race import at_once
-from tests.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
+from tests.support.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
 
 
 def test_one_order_holds_goods_and_a_workshop_at_the_prices_frozen_at_checkout(app):
@@ -51,8 +51,8 @@ def test_a_changed_ticket_price_or_too_few_seats_refuses_the_order_and_writes_no
     adult.price = 260_000
     db.session.commit()
     from storefront.orders.placement import place_order
-    from tests.bookings_support import Ticket
-    from tests.checkout_support import CONTACT
+    from tests.support.bookings_support import Ticket
+    from tests.support.checkout_support import CONTACT
     with pytest.raises(BookingUnavailable, match="260.000"):
         place_order([], CONTACT, {}, "at_pickup", "tok-stale",
                     booking_lines=[Ticket(session.id, adult.id, 1, 250_000)])
@@ -155,8 +155,8 @@ def race_app(make_app):
 
 def booker(session_id, adult_id, price, n):
     from storefront.orders.placement import place_order
-    from tests.bookings_support import Ticket
-    from tests.checkout_support import CONTACT
+    from tests.support.bookings_support import Ticket
+    from tests.support.checkout_support import CONTACT
     outcomes = []
     for attempt in range(CHECKOUTS_PER_THREAD):
         try:
@@ -198,7 +198,7 @@ def test_book_from_the_experience_page_then_the_cart_shows_it(app, client):
 
 
 def test_the_order_page_shows_the_ticket_and_the_outlet_checks_it_in_once(app, client, login):
-    from tests.factories import StaffUserFactory
+    from tests.support.factories import StaffUserFactory
     experience, session, adult, child = workshop()
     placed = book(session, (adult, 2), (child, 1))
     booking, code = placed.order.bookings[0], placed.tickets[placed.order.bookings[0].id]
@@ -218,7 +218,7 @@ def test_the_order_page_shows_the_ticket_and_the_outlet_checks_it_in_once(app, c
 
 
 def test_a_workshop_checks_in_at_the_producers_page_and_no_other_place_can(app, client, login):
-    from tests.factories import ProducerUserFactory, StaffUserFactory
+    from tests.support.factories import ProducerUserFactory, StaffUserFactory
     experience, session, adult, child = workshop()
     producer_user = ProducerUserFactory(producer=experience.product.producer)
     experience.place_kind, experience.outlet_id, experience.address = "workshop", None, "Xóm 3, Bát Tràng"

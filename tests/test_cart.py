@@ -4,8 +4,8 @@ import pytest
 from storefront.extensions import db
 from storefront.i18n import format_vnd
 from storefront.models import CartItem, Product
-from tests.checkout_support import cart_rows
-from tests.factories import OutletFactory, ProductFactory, UserFactory
+from tests.support.checkout_support import cart_rows
+from tests.support.factories import OutletFactory, ProductFactory, UserFactory
 
 
 @pytest.fixture

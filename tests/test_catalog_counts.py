@@ -6,7 +6,7 @@ from sqlalchemy import select
 from storefront.catalog import counting, stock
 from storefront.catalog.models import Product
 from storefront.extensions import db as _db
-from tests.factories import ProductFactory
+from tests.support.factories import ProductFactory
 from tests.support.catalogue import build_catalogue
 from tests.support.sql import recorded_statements
 

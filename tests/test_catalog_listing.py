@@ -6,7 +6,7 @@ import pytest
 from storefront.catalog import services
 from storefront.catalog.filters import CatalogFilters
 from storefront.timeutil import local_today
-from tests.factories import CertificateFactory, ProducerFactory, ProductFactory
+from tests.support.factories import CertificateFactory, ProducerFactory, ProductFactory
 
 DAY = dt.date(2026, 3, 10)
 

@@ -10,7 +10,7 @@ from storefront.catalog import services
 from storefront.catalog.models import Outlet
 from storefront.extensions import db as _db
 from storefront.text import fold
-from tests.factories import (
+from tests.support.factories import (
     CertificateFactory, OutletFactory, PhotoFactory, ProducerFactory, ProductFactory, VillageFactory,
 )
 from tests.support.sql import recorded_statements

@@ -5,7 +5,7 @@ from storefront.catalog import services
 from storefront.catalog.filters import CatalogFilters
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from tests.factories import ProducerFactory, ProductFactory, VillageFactory
+from tests.support.factories import ProducerFactory, ProductFactory, VillageFactory
 
 
 @pytest.fixture

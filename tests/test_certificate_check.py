@@ -11,7 +11,7 @@ from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.text import CODE_ALPHABET
 from storefront.timeutil import HANOI
-from tests.factories import AdminFactory, CertificateFactory, ProductFactory
+from tests.support.factories import AdminFactory, CertificateFactory, ProductFactory
 
 DECIDED = dt.date(2024, 3, 15)
 EXPIRES = dt.date(2027, 3, 15)  # decision date + 36 months: the first day it no longer counts
@@ -157,7 +157,7 @@ def test_revoking_needs_a_reason_and_a_verified_certificate(client, login, certi
 
 
 def test_only_admins_revoke(client, login, certificate):
-    from tests.factories import ProducerUserFactory
+    from tests.support.factories import ProducerUserFactory
 
     login(ProducerUserFactory(producer=certificate.product.producer))
     assert client.post(f"/admin/certificates/{certificate.id}/revoke",

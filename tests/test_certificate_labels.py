@@ -7,7 +7,7 @@ import zxingcpp
 
 from storefront.certificates.labels import LAYOUTS
 from storefront.extensions import db
-from tests.factories import CertificateFactory, ProducerUserFactory, ProductFactory
+from tests.support.factories import CertificateFactory, ProducerUserFactory, ProductFactory
 
 
 def _qr_texts(pdf: bytes) -> list[list[str]]:

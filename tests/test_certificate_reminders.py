@@ -7,7 +7,7 @@ from storefront.catalog.models import Certificate
 from storefront.certificates.reminders import send_expiry_reminders
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
-from tests.factories import CertificateFactory, ProducerFactory, ProductFactory, ProducerUserFactory
+from tests.support.factories import CertificateFactory, ProducerFactory, ProductFactory, ProducerUserFactory
 
 EXPIRES = dt.date(2027, 3, 15)
 

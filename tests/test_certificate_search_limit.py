@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from storefront.certificates.verdict import SEARCH_LIMIT, search_by_decision_number
-from tests.factories import CertificateFactory, ProductFactory
+from tests.support.factories import CertificateFactory, ProductFactory
 
 
 def _certificate(number: str):

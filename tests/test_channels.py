@@ -1,7 +1,7 @@
 """Notices by Zalo ZNS, else SMS brandname, else e-mail: order, exactly once, tokens, reports.
 
-The Zalo and eSMS APIs are real HTTP servers on free ports (``tests/zalo_server.py``,
-``tests/esms_server.py``) that refuse what the providers refuse; the shop talks to them with the
+The Zalo and eSMS APIs are real HTTP servers on free ports (``tests/support/zalo_server.py``,
+``tests/support/esms_server.py``) that refuse what the providers refuse; the shop talks to them with the
 same code it uses in production.
 """
 from datetime import timedelta
@@ -14,13 +14,13 @@ from storefront.notifications import channels, dispatch, esms as esms_provider, 
 from storefront.notifications.models import DeliveryStatus as S, ProviderToken
 from storefront.orders import services as order_services
 from storefront.timeutil import utcnow
-from tests.channel_support import (  # noqa: F401  (fixtures)
+from tests.support.channel_support import (  # noqa: F401  (fixtures)
     PHONE, SMS_SECRET, TEMPLATES, app, deliveries, esms, esms_settings, events_sent, mails, sweep,
     zalo, zalo_settings,
 )
-from tests.checkout_support import CONTACT, place
-from tests.factories import OutletFactory, ProductFactory, StaffUserFactory
-from tests.transfer_support import ACCOUNT, notification, post, transfer_order
+from tests.support.checkout_support import CONTACT, place
+from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.transfer_support import ACCOUNT, notification, post, transfer_order
 
 
 def placed_at_pickup(**outlet_fields):
@@ -319,7 +319,7 @@ def test_parameters_are_cut_to_zalo_caps_and_sms_has_no_accents():
 # --- seeing it -------------------------------------------------------------------------------------
 
 def test_admins_list_deliveries_by_state_and_retry_a_failed_one(app, zalo, esms, client, login):
-    from tests.factories import AdminFactory
+    from tests.support.factories import AdminFactory
 
     zalo.no_zalo.add(PHONE)
     esms.blocked.add(PHONE)

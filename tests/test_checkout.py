@@ -12,9 +12,9 @@ from storefront.orders.placement import (
     PaymentMethodUnavailable, place_order,
 )
 from storefront.timeutil import local_today
-from tests.checkout_support import CONTACT, cart_rows, line, make_shop, place, stock_of
-from tests.factories import ProductFactory, StaffUserFactory, UserFactory
-from tests.stripe_server import stripe_config, stripe_server  # noqa: F401
+from tests.support.checkout_support import CONTACT, cart_rows, line, make_shop, place, stock_of
+from tests.support.factories import ProductFactory, StaffUserFactory, UserFactory
+from tests.support.stripe_server import stripe_config, stripe_server  # noqa: F401
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}
 

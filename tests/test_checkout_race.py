@@ -17,8 +17,8 @@ from storefront.extensions import db
 from storefront.models import Order, OrderLine, Pickup, Product
 from storefront.orders.placement import OutOfStock, PickupDayUnavailable, place_order
 from storefront.pickup import calendars
-from tests.checkout_support import CONTACT, Line
-from tests.factories import OutletFactory, ProducerFactory, ProductFactory
+from tests.support.checkout_support import CONTACT, Line
+from tests.support.factories import OutletFactory, ProducerFactory, ProductFactory
 from tests.support.race import at_once
 
 THREADS = 50

@@ -11,10 +11,10 @@ from storefront.complaints import services
 from storefront.complaints.models import Complaint, Status
 from storefront.extensions import db
 from storefront.storage import get_storage, is_private
-from tests.privacy_support import (
+from tests.support.privacy_support import (
     deliver, guest_link, jpeg, shop_with_order, text_of, use_mail_server,
 )
-from tests.smtp_server import smtp_server  # noqa: F401
+from tests.support.smtp_server import smtp_server  # noqa: F401
 
 
 def file_from_the_order_page(client, order, **data):

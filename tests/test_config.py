@@ -52,7 +52,7 @@ def test_production_hashes_passwords_at_full_argon2_cost_and_tests_cheaply():
 
 
 def test_a_password_hash_carries_the_configured_cost(app):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     user = UserFactory()
     assert user.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")

@@ -14,8 +14,8 @@ from storefront.models import Product
 from storefront.orders import codes
 from storefront.orders.models import CounterPayment, LineStatus, PaymentMethod, Pickup, PickupStatus
 from storefront.orders.services import cancel_pickup
-from tests.factories import OutletFactory, ProductFactory, StaffUserFactory, UserFactory
-from tests.order_builder import place
+from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory, UserFactory
+from tests.support.order_builder import place
 
 P = PickupStatus
 
@@ -278,7 +278,7 @@ def test_signing_out_clears_the_counter_off_the_device(signed_in):
 
 
 def test_an_admin_signs_a_staff_member_out_everywhere(client, login, signed_in, staff, app):
-    from tests.factories import AdminFactory
+    from tests.support.factories import AdminFactory
 
     other = app.test_client()
     admin = AdminFactory()

@@ -7,7 +7,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from storefront.accounts.models import User
 from storefront.catalog.models import Producer
-from tests.factories import (
+from tests.support.factories import (
     PASSWORD, AdminFactory, CertificateFactory, OutletFactory, ProducerFactory, ProductFactory,
     UserFactory,
 )

@@ -17,7 +17,7 @@ from storefront.extensions import db
 from storefront.models import Outlet
 from storefront.unit_of_work import TransactionConflict, retrying, transaction
 from tests.conftest import BACKEND
-from tests.factories import OutletFactory
+from tests.support.factories import OutletFactory
 from tests.support.race import at_once
 
 needs_row_locks = pytest.mark.skipif(BACKEND == "sqlite", reason="SQLite has no row locks")

@@ -9,7 +9,7 @@ from storefront.models import (
     Certificate, Outlet, Photo, Producer, Product, User, Village, product_outlets,
 )
 from storefront.timeutil import local_today
-from tests.factories import VillageFactory
+from tests.support.factories import VillageFactory
 
 COUNTED = (Village, Outlet, Producer, Product, Certificate, Photo, User, product_outlets)
 BANDS = {3: range(50, 70), 4: range(70, 90), 5: range(90, 101)}

@@ -7,9 +7,9 @@ from storefront.invoices import services
 from storefront.invoices.models import InvoiceBuyer, InvoiceStatus
 from storefront.models import Order, Product
 from storefront.timeutil import utcnow
-from tests.checkout_support import make_shop
-from tests.einvoice_server import einvoice_app, einvoice_server  # noqa: F401
-from tests.factories import PASSWORD, AdminFactory, ProductFactory, ProducerUserFactory
+from tests.support.checkout_support import make_shop
+from tests.support.einvoice_server import einvoice_app, einvoice_server  # noqa: F401
+from tests.support.factories import PASSWORD, AdminFactory, ProductFactory, ProducerUserFactory
 from tests.test_einvoices import _hand_over, _invoices, _ready_pickup
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}

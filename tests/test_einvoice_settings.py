@@ -12,11 +12,11 @@ from storefront.config import Config, ConfigError
 from storefront.extensions import db
 from storefront.invoices import accounts
 from storefront.invoices.models import InvoiceStatus, ProviderAccount
-from tests.checkout_support import make_shop
-from tests.einvoice_server import (  # noqa: F401
+from tests.support.checkout_support import make_shop
+from tests.support.einvoice_server import (  # noqa: F401
     CREDENTIALS_KEY, SERIES, einvoice_app, einvoice_config, einvoice_server,
 )
-from tests.factories import PASSWORD, ProducerUserFactory, ProductFactory
+from tests.support.factories import PASSWORD, ProducerUserFactory, ProductFactory
 from tests.test_einvoice_pages import COMPANY, _checkout
 from tests.test_einvoices import _hand_over, _invoices, _ready_pickup
 

@@ -1,4 +1,4 @@
-"""E-invoices through the Viettel S-Invoice stand-in (tests/einvoice_server.py): one per sale at
+"""E-invoices through the Viettel S-Invoice stand-in (tests/support/einvoice_server.py): one per sale at
 hand-over, issued once whatever fails, adjusted on a refund, for a company buyer, per producer."""
 from datetime import timedelta
 
@@ -14,9 +14,9 @@ from storefront.payments.refunds import give_back
 from storefront.pickup import services as pickup_services
 from storefront.timeutil import utcnow
 from storefront.unit_of_work import transaction
-from tests.einvoice_server import SERIES, TAX_CODE, TEMPLATE, einvoice_app, einvoice_server  # noqa: F401
-from tests.factories import OutletFactory, ProducerFactory, ProductFactory, StaffUserFactory
-from tests.order_builder import CODE, place, place_split
+from tests.support.einvoice_server import SERIES, TAX_CODE, TEMPLATE, einvoice_app, einvoice_server  # noqa: F401
+from tests.support.factories import OutletFactory, ProducerFactory, ProductFactory, StaffUserFactory
+from tests.support.order_builder import CODE, place, place_split
 
 CREATE = "createInvoice"
 SEARCH = "searchInvoiceByTransactionUuid"
@@ -217,7 +217,7 @@ def test_a_company_buyer_gets_its_details_on_the_invoice_and_an_admin_fixes_a_ba
 
 def test_when_producers_sell_each_issues_its_own_invoice_from_its_own_account(make_app, einvoice_server):
     viettel.forget_tokens()
-    from tests.einvoice_server import einvoice_config
+    from tests.support.einvoice_server import einvoice_config
 
     app = make_app(**einvoice_config(einvoice_server.url, SELLER_OF_RECORD="producer"))
     with app.app_context():

@@ -14,7 +14,7 @@ from storefront.experiences.models import (
 from storefront.experiences.signals import session_cancelled
 from storefront.pickup.models import OutletClosure
 from storefront.timeutil import local_today, utcnow
-from tests.factories import OutletFactory, ProducerUserFactory, ProductFactory
+from tests.support.factories import OutletFactory, ProducerUserFactory, ProductFactory
 
 MONDAY = date(2027, 3, 1)  # a Monday with no holiday that week
 

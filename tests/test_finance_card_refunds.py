@@ -11,9 +11,9 @@ from storefront.payments import refunds, services as payments, transfers
 from storefront.payments.models import Refund, RefundStatus
 from storefront.unit_of_work import transaction
 from tests.conftest import PASSWORD
-from tests.factories import AdminFactory
-from tests.payment_support import card_order_with_session, reload
-from tests.stripe_server import stripe_app, stripe_server  # noqa: F401  (fixtures)
+from tests.support.factories import AdminFactory
+from tests.support.payment_support import card_order_with_session, reload
+from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401  (fixtures)
 
 K = AccountKind
 

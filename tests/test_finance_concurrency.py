@@ -8,15 +8,15 @@ from storefront.finance.models import AccountKind, JournalEntry
 from storefront.orders import services as orders
 from storefront.payments import transfers as transfer_services
 from tests.conftest import BACKEND
-from tests.factories import AdminFactory, StaffUserFactory
-from tests.stripe_server import (  # noqa: F401  (fixtures)
+from tests.support.factories import AdminFactory, StaffUserFactory
+from tests.support.stripe_server import (  # noqa: F401  (fixtures)
     event_for, signed, stripe_app, stripe_server,
 )
 from tests.support.race import at_once
-from tests.transfer_support import (  # noqa: F401  (app fixture)
+from tests.support.transfer_support import (  # noqa: F401  (app fixture)
     app, fire_together, fresh, notification, transfer_order,
 )
-from tests.payment_support import card_order_with_session
+from tests.support.payment_support import card_order_with_session
 
 K = AccountKind
 # SQLite has one writer and no row locks: a stale read there can hand a pickup over twice before

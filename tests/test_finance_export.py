@@ -11,8 +11,8 @@ from storefront.extensions import db
 from storefront.finance import ledger
 from storefront.finance.models import AccountKind, JournalEntry
 from storefront.orders import services as orders
-from tests.factories import StaffUserFactory
-from tests.transfer_support import (  # noqa: F401  (app fixture)
+from tests.support.factories import StaffUserFactory
+from tests.support.transfer_support import (  # noqa: F401  (app fixture)
     app, fresh, notification, post, transfer_order,
 )
 

@@ -32,11 +32,11 @@ from storefront.payments.models import Refund, RefundStatus
 from storefront.pickup import services as pickup_services
 from storefront.returns import services as returns
 from storefront.timeutil import utcnow
-from tests.checkout_support import CONTACT, line
+from tests.support.checkout_support import CONTACT, line
 from tests.conftest import PASSWORD, _empty_tables
-from tests.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory
-from tests.stripe_server import event_for, signed, stripe_config, stripe_server  # noqa: F401
-from tests.transfer_support import ACCOUNT, notification, post as post_transfer
+from tests.support.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.stripe_server import event_for, signed, stripe_config, stripe_server  # noqa: F401
+from tests.support.transfer_support import ACCOUNT, notification, post as post_transfer
 
 K = AccountKind
 P = PickupStatus

@@ -11,8 +11,8 @@ from storefront.orders import services as orders
 from storefront.orders.models import PaymentStatus
 from storefront.payments import transfers as transfer_services
 from storefront.unit_of_work import transaction
-from tests.factories import AdminFactory, StaffUserFactory
-from tests.transfer_support import (  # noqa: F401  (app fixture)
+from tests.support.factories import AdminFactory, StaffUserFactory
+from tests.support.transfer_support import (  # noqa: F401  (app fixture)
     app, fresh, notification, post, transfer_order,
 )
 

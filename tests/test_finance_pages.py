@@ -6,9 +6,9 @@ from storefront.finance import cash, ledger, payouts, settlement
 from storefront.finance.models import BankAccount, Payout, PayoutStatus
 from storefront.timeutil import local_today, utcnow
 from tests.conftest import PASSWORD
-from tests.factories import AdminFactory, ProducerUserFactory, StaffUserFactory
+from tests.support.factories import AdminFactory, ProducerUserFactory, StaffUserFactory
 from tests.test_finance_payouts import handed_over, verified_account
-from tests.transfer_support import app, fresh, notification, post, transfer_order  # noqa: F401
+from tests.support.transfer_support import app, fresh, notification, post, transfer_order  # noqa: F401
 
 
 def test_a_producer_sees_earnings_sets_a_bank_account_and_downloads_a_statement(app, client, login):

@@ -12,8 +12,8 @@ from storefront.orders import services as orders
 from storefront.orders.models import CounterMethod
 from storefront.payments import vietqr
 from storefront.timeutil import local_today, utcnow
-from tests.factories import AdminFactory, ProducerUserFactory, StaffUserFactory
-from tests.transfer_support import (  # noqa: F401  (app fixture)
+from tests.support.factories import AdminFactory, ProducerUserFactory, StaffUserFactory
+from tests.support.transfer_support import (  # noqa: F401  (app fixture)
     ACCOUNT, app, fresh, notification, post, transfer_order,
 )
 from tests.conftest import PASSWORD
@@ -42,7 +42,7 @@ def verified_account(producer):
 
 def test_the_bank_account_needs_the_password_a_known_bank_and_is_shown_masked(app):
     producer = handed_over_producer = None  # noqa: F841
-    from tests.factories import ProducerFactory
+    from tests.support.factories import ProducerFactory
     producer = ProducerFactory()
     user = ProducerUserFactory(producer=producer)
     told = []
@@ -112,7 +112,7 @@ def test_a_payout_returned_by_the_bank_is_payable_again(app, client):
 
 
 def test_cash_taken_at_the_counter_is_expected_in_the_drawer_until_remitted(app):
-    from tests.transfer_support import transfer_order as place
+    from tests.support.transfer_support import transfer_order as place
     placed, _ = place(quantity=1, price=80_000, method="at_pickup")
     order = fresh(placed.order)
     pickup = order.pickups[0]

@@ -20,8 +20,8 @@ from storefront.payments import transfers as transfer_services
 from storefront.returns import services as returns
 from storefront.returns.models import GoodsReturn
 from storefront.timeutil import utcnow
-from tests.factories import AdminFactory, StaffUserFactory
-from tests.transfer_support import (  # noqa: F401  (app fixture)
+from tests.support.factories import AdminFactory, StaffUserFactory
+from tests.support.transfer_support import (  # noqa: F401  (app fixture)
     app, fresh, notification, post, transfer_order,
 )
 

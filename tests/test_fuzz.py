@@ -13,10 +13,10 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from tests.factories import (
+from tests.support.factories import (
     AdminFactory, OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory, UserFactory,
 )
-from tests.order_builder import place
+from tests.support.order_builder import place
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261130"))
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "2500"))

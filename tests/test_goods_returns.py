@@ -10,9 +10,9 @@ from storefront.payments.models import Refund
 from storefront.payments.transfer_models import TransferRefund
 from storefront.returns import services as returns
 from storefront.returns.models import GoodsReturn
-from tests.einvoice_server import einvoice_app, einvoice_server  # noqa: F401
-from tests.factories import PASSWORD, OutletFactory, ProductFactory, StaffUserFactory
-from tests.order_builder import place
+from tests.support.einvoice_server import einvoice_app, einvoice_server  # noqa: F401
+from tests.support.factories import PASSWORD, OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.order_builder import place
 from tests.test_einvoices import _hand_over, _invoices, _ready_pickup
 
 import pytest

@@ -7,7 +7,7 @@ import pytest
 import redis
 
 from storefront import queue
-from tests.smtp_server import free_port
+from tests.support.smtp_server import free_port
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 
 from storefront import outages
 from storefront.notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import PASSWORD, ProductFactory, UserFactory
-from tests.smtp_server import SilentServer
+from tests.support.factories import PASSWORD, ProductFactory, UserFactory
+from tests.support.smtp_server import SilentServer
 from tests.test_mail_queue import place_order_through_the_pages
 
 GUARD_SECONDS = 20  # far above the 0.5 s timeouts; far below the old 60 s hangs

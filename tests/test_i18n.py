@@ -7,7 +7,7 @@ from babel.messages.checkers import python_format
 from flask_babel import force_locale
 
 from storefront.i18n import format_vnd
-from tests.factories import ProductFactory, UserFactory
+from tests.support.factories import ProductFactory, UserFactory
 from tools import catalogs, i18n_lint
 
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from storefront.images import ImageRejected, NotAnImage, make_renditions, make_scan
 from storefront.storage import LocalStorage, check_key, get_storage, new_key
-from tests.producer_support import GPS_IFD, bad_uploads, encode, jpeg, png
+from tests.support.producer_support import GPS_IFD, bad_uploads, encode, jpeg, png
 
 BAD = bad_uploads()
 

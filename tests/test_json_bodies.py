@@ -7,8 +7,8 @@ import pytest
 from stripe import WebhookSignature
 
 from storefront.request_guard import loads_json
-from tests.stripe_server import WEBHOOK_SECRET, stripe_config
-from tests.transfer_support import KEY, app, transfers  # noqa: F401 — app: the fixture with the bank account
+from tests.support.stripe_server import WEBHOOK_SECRET, stripe_config
+from tests.support.transfer_support import KEY, app, transfers  # noqa: F401 — app: the fixture with the bank account
 
 DEEP = "[" * 50_000 + "]" * 50_000
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000

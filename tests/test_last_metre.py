@@ -11,9 +11,9 @@ from storefront.notifications.models import OutboxMessage
 from storefront.orders import codes, dues, services
 from storefront.orders.models import CounterPayment, PaymentMethod, PaymentStatus, PickupStatus
 from storefront.payments.transfer_models import BankTransfer, TransferStatus
-from tests.checkout_support import make_shop, place
-from tests.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory, UserFactory
-from tests.order_builder import CODE, place as build, place_split
+from tests.support.checkout_support import make_shop, place
+from tests.support.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory, UserFactory
+from tests.support.order_builder import CODE, place as build, place_split
 
 P = PickupStatus
 

@@ -20,8 +20,8 @@ from storefront.models import Order
 from storefront.notifications.models import OutboxMessage
 from storefront.producers import services as producer_services
 from storefront.timeutil import local_today
-from tests.checkout_support import make_shop
-from tests.factories import ProducerFactory, ProductFactory, UserFactory
+from tests.support.checkout_support import make_shop
+from tests.support.factories import ProducerFactory, ProductFactory, UserFactory
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com",
             "payment_method": "at_pickup"}
@@ -237,7 +237,7 @@ def test_food_needs_every_label_fact_and_handicrafts_only_origin_and_maker(db):
 
 
 def test_publishing_a_food_without_its_label_facts_is_refused_in_plain_words(client, login, db):
-    from tests.factories import ProducerUserFactory
+    from tests.support.factories import ProducerUserFactory
     user = ProducerUserFactory()
     login(user)
     food = ProductFactory(producer=user.producer, group="food", status="draft")
@@ -285,7 +285,7 @@ def test_an_invalid_tax_code_is_refused(raw):
 
 
 def test_the_producer_form_checks_the_tax_code(client, login, db):
-    from tests.factories import ProducerUserFactory
+    from tests.support.factories import ProducerUserFactory
     user = ProducerUserFactory(producer=ProducerFactory(status="pending", tax_code=None))
     login(user)
     assert "còn thiếu: mã số thuế" in client.get("/producer/").get_data(as_text=True)

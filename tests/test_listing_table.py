@@ -22,7 +22,7 @@ from storefront.extensions import db
 from storefront.producers.overview import overview
 from storefront.timeutil import local_today
 from tests.conftest import _empty_tables
-from tests.factories import AdminFactory, CertificateFactory, ProducerFactory, ProductFactory, VillageFactory
+from tests.support.factories import AdminFactory, CertificateFactory, ProducerFactory, ProductFactory, VillageFactory
 
 DAY = dt.date(2026, 3, 10)
 

@@ -21,9 +21,9 @@ from storefront.extensions import db
 from storefront.notifications.mailer import claim_lease, send_pending
 from storefront.notifications.models import OutboxMessage, OutboxStatus
 from storefront.timeutil import utcnow
-from tests.checkout_support import make_shop
-from tests.factories import StaffUserFactory
-from tests.smtp_server import Collector, Server, silent_smtp_server, smtp_server  # noqa: F401
+from tests.support.checkout_support import make_shop
+from tests.support.factories import StaffUserFactory
+from tests.support.smtp_server import Collector, Server, silent_smtp_server, smtp_server  # noqa: F401
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}
 

@@ -1,7 +1,7 @@
 """One helper writes an order's absolute link, for pages, Stripe's return and the mails alike."""
 from storefront.orders.links import order_url
-from tests.factories import OutletFactory, ProductFactory
-from tests.order_builder import place
+from tests.support.factories import OutletFactory, ProductFactory
+from tests.support.order_builder import place
 
 
 def test_the_link_is_the_same_inside_a_request_and_outside_one(app):

@@ -6,8 +6,8 @@ from storefront.models import Order, Pickup
 from storefront.notifications.models import OutboxMessage
 from storefront.orders import services
 from storefront.orders.placement import place_order
-from tests.checkout_support import CONTACT, line, make_shop, place, stock_of
-from tests.factories import UserFactory
+from tests.support.checkout_support import CONTACT, line, make_shop, place, stock_of
+from tests.support.factories import UserFactory
 
 
 @pytest.fixture

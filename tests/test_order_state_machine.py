@@ -13,8 +13,8 @@ from storefront.orders.models import (
 from storefront.orders.transitions import LINE_MOVES, PICKUP_MOVES, InvalidTransition, move_line, move_pickup
 from storefront.payments.models import Refund
 from storefront.timeutil import utcnow
-from tests.factories import OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory
-from tests.order_builder import CODE, place, place_split
+from tests.support.factories import OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory
+from tests.support.order_builder import CODE, place, place_split
 
 P = PickupStatus
 # Sorted: the table holds sets, and every xdist worker must collect the same tests.

@@ -11,8 +11,8 @@ from sqlalchemy.pool import NullPool
 from storefront.extensions import db
 from storefront.models import Product
 from tests.conftest import BACKEND
-from tests.factories import PASSWORD, ProductFactory, UserFactory
-from tests.smtp_server import free_port
+from tests.support.factories import PASSWORD, ProductFactory, UserFactory
+from tests.support.smtp_server import free_port
 
 # A connection can be ended under a request only on a database server.
 needs_a_server = pytest.mark.skipif(BACKEND == "sqlite", reason="SQLite has no connection to end")

@@ -9,10 +9,10 @@ from storefront.notifications.models import OutboxMessage, OutboxStatus
 from storefront.orders import services as orders
 from storefront.orders.models import PickupStatus
 from storefront.timeutil import utcnow
-from tests.factories import OutletFactory, ProductFactory
-from tests.order_builder import place
+from tests.support.factories import OutletFactory, ProductFactory
+from tests.support.order_builder import place
 from tests.support.race import at_once
-from tests.smtp_server import closed_port, refusing_smtp_server, smtp_server  # noqa: F401
+from tests.support.smtp_server import closed_port, refusing_smtp_server, smtp_server  # noqa: F401
 
 
 def use_mail_server(app, port: int, **config) -> None:

@@ -8,10 +8,10 @@ from storefront.models import Product
 from storefront.notifications.models import OutboxMessage
 from storefront.orders.models import LineStatus, PaymentMethod, Pickup, PickupStatus
 from storefront.timeutil import utcnow
-from tests.factories import (
+from tests.support.factories import (
     OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory, UserFactory,
 )
-from tests.order_builder import CODE, place
+from tests.support.order_builder import CODE, place
 
 P = PickupStatus
 

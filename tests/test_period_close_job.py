@@ -14,7 +14,7 @@ from storefront.finance.models import Statement
 from storefront.notifications.models import OutboxMessage
 from storefront.timeutil import HANOI, local_today
 from tests.test_finance_payouts import handed_over
-from tests.transfer_support import app  # noqa: F401  (app fixture: the shop's bank account set)
+from tests.support.transfer_support import app  # noqa: F401  (app fixture: the shop's bank account set)
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from storefront.payments.models import Refund
 from storefront.pickup import services
 from storefront.pickup.models import OutletClosure, OutletHours
 from storefront.timeutil import utcnow
-from tests.checkout_support import CONTACT, line, stock_of
-from tests.factories import (
+from tests.support.checkout_support import CONTACT, line, stock_of
+from tests.support.factories import (
     AdminFactory, OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory,
 )
-from tests.order_builder import CODE, place
+from tests.support.order_builder import CODE, place
 
 P = PickupStatus
 MONDAY_10 = datetime(2027, 3, 1, 3, 0, tzinfo=timezone.utc)

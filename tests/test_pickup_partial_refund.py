@@ -11,10 +11,10 @@ from storefront.payments.models import Refund, RefundStatus
 from storefront.payments.gateway import create_checkout_session
 from storefront.pickup import services
 from storefront.unit_of_work import transaction
-from tests.factories import OutletFactory, ProductFactory, StaffUserFactory
-from tests.order_builder import CODE, place_split
-from tests.payment_support import reload
-from tests.stripe_server import stripe_app, stripe_server  # noqa: F401
+from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.order_builder import CODE, place_split
+from tests.support.payment_support import reload
+from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401
 
 REFUNDS = "/v1/refunds"
 

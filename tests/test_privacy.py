@@ -17,9 +17,9 @@ from storefront.orders.models import Order
 from storefront.privacy import consents, requests
 from storefront.privacy.models import ConsentRecord, DataRequest, Incident, RequestStatus
 from storefront.timeutil import utcnow
-from tests.factories import UserFactory
-from tests.privacy_support import deliver, guest_link, shop_with_order, text_of, use_mail_server
-from tests.smtp_server import smtp_server  # noqa: F401
+from tests.support.factories import UserFactory
+from tests.support.privacy_support import deliver, guest_link, shop_with_order, text_of, use_mail_server
+from tests.support.smtp_server import smtp_server  # noqa: F401
 
 NAME, EMAIL, PHONE = "Trần Thị Riêng Tư", "rieng.tu@example.com", "0911222333"
 
@@ -190,7 +190,7 @@ def test_admins_are_reminded_once_a_day_of_requests_coming_due(app, smtp_server)
 def test_the_periodic_job_forgets_finished_guest_orders_after_the_configured_time(app):
     app.config["GUEST_DATA_RETENTION_DAYS"] = 30
     _outlet, _staff, _other, _admin, old = shop_with_order(created_at=utcnow() - timedelta(days=40))
-    from tests.order_builder import place_split
+    from tests.support.order_builder import place_split
     fresh = place_split({old.pickups[0].outlet: [(old.lines[0].product, 1)]}, status="collected")
     waiting = place_split({old.pickups[0].outlet: [(old.lines[0].product, 1)]}, status="confirmed",
                           created_at=utcnow() - timedelta(days=40))

@@ -6,8 +6,8 @@ catalogue cacheable for visitors as it was.
 """
 import pytest
 
-from tests.checkout_support import make_shop, place
-from tests.factories import (
+from tests.support.checkout_support import make_shop, place
+from tests.support.factories import (
     AdminFactory, CertificateFactory, ProducerUserFactory, ProductFactory, StaffUserFactory, UserFactory,
 )
 

@@ -8,8 +8,8 @@ from storefront.catalog.models import Certificate
 from storefront.producers.certificates import check_rules
 from storefront.producers.errors import CertificateInvalid
 from storefront.timeutil import local_today
-from tests.factories import CertificateFactory
-from tests.producer_support import (  # noqa: F401  (fixtures)
+from tests.support.factories import CertificateFactory
+from tests.support.producer_support import (  # noqa: F401  (fixtures)
     PDF, SVG, jpeg, own_product, producer_user, signed_in, stored_files, upload,
 )
 

@@ -5,10 +5,10 @@ import pytest
 
 from storefront.orders.models import LineStatus, PaymentMethod, PickupStatus
 from storefront.producers.fulfilment_queries import sales_report
-from tests.factories import (
+from tests.support.factories import (
     OutletFactory, ProducerUserFactory, ProductFactory, StaffUserFactory, UserFactory,
 )
-from tests.order_builder import place, place_split
+from tests.support.order_builder import place, place_split
 
 P = PickupStatus
 

@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Certificate, Photo
 from storefront.producers import services
-from tests.factories import ProducerUserFactory, ProductFactory
-from tests.producer_support import PDF, png, stored_files, upload
+from tests.support.factories import ProducerUserFactory, ProductFactory
+from tests.support.producer_support import PDF, png, stored_files, upload
 
 PRODUCT_FORM = {"name_vi": "Đã bị sửa", "group": "food", "unit_vi": "hộp", "price": "1", "stock": "0"}
 

@@ -9,7 +9,7 @@ from storefront.catalog.models import Photo
 from storefront.images import ImageRejected
 from storefront.producers import services
 from storefront.storage import get_storage
-from tests.producer_support import (  # noqa: F401  (fixtures)
+from tests.support.producer_support import (  # noqa: F401  (fixtures)
     bad_uploads, jpeg, own_product, png, producer_user, signed_in, stored_files, upload,
 )
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from storefront.catalog.models import Product
 from storefront.producers import services
 from storefront.timeutil import local_today
-from tests.factories import (
+from tests.support.factories import (
     CertificateFactory, OutletFactory, ProducerFactory, ProducerUserFactory, ProductFactory,
 )
-from tests.producer_support import own_product, producer_user, signed_in  # noqa: F401  (fixtures)
+from tests.support.producer_support import own_product, producer_user, signed_in  # noqa: F401  (fixtures)
 
 
 def form(**overrides) -> dict:
@@ -251,7 +251,7 @@ def test_archiving_asks_first_without_a_script(signed_in, db, own_product):
 
 
 def test_only_producers_reach_the_dashboard(client, login):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     assert client.get("/producer/").status_code == 302  # to sign in
     login(UserFactory())

@@ -1,5 +1,5 @@
 """Behind a load balancer (``TRUSTED_PROXIES``), each shopper is limited by their own address."""
-from tests.factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def wrong_sign_in(client, email: str, address: str) -> int:

@@ -17,8 +17,8 @@ from storefront.config import Config, ConfigError
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders.links import order_url
-from tests.factories import OutletFactory, ProductFactory, UserFactory
-from tests.order_builder import place
+from tests.support.factories import OutletFactory, ProductFactory, UserFactory
+from tests.support.order_builder import place
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC = "https://ocop.example.vn"

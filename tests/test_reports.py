@@ -9,10 +9,10 @@ from storefront.extensions import db
 from storefront.orders.models import LineStatus, PickupStatus
 from storefront.reports.catalogue import CATALOGUE_TABLES
 from storefront.reports.sales import SALES_TABLES, Period
-from tests.factories import (
+from tests.support.factories import (
     AdminFactory, OutletFactory, ProducerFactory, ProductFactory, ProducerUserFactory, VillageFactory,
 )
-from tests.order_builder import place_split
+from tests.support.order_builder import place_split
 
 TODAY = dt.date(2026, 6, 1)
 YEAR_2026 = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))

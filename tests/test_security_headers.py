@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from storefront.config import Config, DevelopmentConfig
-from tests.factories import ProductFactory, StaffUserFactory
-from tests.order_builder import place
+from tests.support.factories import ProductFactory, StaffUserFactory
+from tests.support.order_builder import place
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -12,8 +12,8 @@ from storefront import assets
 from storefront.demo.images import draw_photo
 from storefront.extensions import db
 from storefront.models import Order
-from tests.checkout_support import make_shop
-from tests.factories import StaffUserFactory
+from tests.support.checkout_support import make_shop
+from tests.support.factories import StaffUserFactory
 
 CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from storefront.accounts.models import User
 from storefront.accounts.signin import DEVICE_COOKIE
 from storefront.notifications.models import OutboxMessage
-from tests.factories import PASSWORD, UserFactory
+from tests.support.factories import PASSWORD, UserFactory
 
 LOCKED = "Quá nhiều lần đăng nhập sai với địa chỉ này"
 

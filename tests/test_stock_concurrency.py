@@ -9,8 +9,8 @@ from functools import partial
 from storefront.extensions import db
 from storefront.models import Order
 from storefront.orders.placement import AlreadyPlaced, OutOfStock, PlacedOrder, place_order
-from tests.checkout_support import CONTACT, Line, stock_of
-from tests.factories import OutletFactory, ProductFactory
+from tests.support.checkout_support import CONTACT, Line, stock_of
+from tests.support.factories import OutletFactory, ProductFactory
 from tests.support.race import at_once
 
 SHOPPERS = 8

@@ -13,9 +13,9 @@ from storefront.storage import LocalStorage, StorageError, get_storage
 from storefront.storage_cli import public_photos_policy
 from storefront.timeutil import local_today
 from tests.conftest import PASSWORD
-from tests.factories import AdminFactory, ProducerFactory, ProducerUserFactory, ProductFactory
-from tests.producer_support import PDF, jpeg
-from tests.s3_server import s3_bucket, s3_server  # noqa: F401  (fixtures)
+from tests.support.factories import AdminFactory, ProducerFactory, ProducerUserFactory, ProductFactory
+from tests.support.producer_support import PDF, jpeg
+from tests.support.s3_server import s3_bucket, s3_server  # noqa: F401  (fixtures)
 
 
 def fetch(url: str):

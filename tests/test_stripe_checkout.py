@@ -7,9 +7,9 @@ import pytest
 from storefront.orders.placement import Contact, place_order
 from storefront.payments.gateway import PaymentError, create_checkout_session, stripe_enabled
 from storefront.timeutil import utcnow
-from tests.factories import OutletFactory, ProductFactory
-from tests.payment_support import card_order, reload
-from tests.stripe_server import (  # noqa: F401  (fixtures)
+from tests.support.factories import OutletFactory, ProductFactory
+from tests.support.payment_support import card_order, reload
+from tests.support.stripe_server import (  # noqa: F401  (fixtures)
     SECRET_KEY, stripe_app, stripe_config, stripe_server,
 )
 

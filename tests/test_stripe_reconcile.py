@@ -4,8 +4,8 @@ from datetime import timedelta
 from storefront.orders.models import PaymentStatus, PickupStatus
 from storefront.payments.services import reconcile
 from storefront.timeutil import utcnow
-from tests.payment_support import card_order_with_session, events_of, reload
-from tests.stripe_server import stripe_app, stripe_server  # noqa: F401
+from tests.support.payment_support import card_order_with_session, events_of, reload
+from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401
 
 
 def statuses(order) -> set[str]:

@@ -12,9 +12,9 @@ from storefront.orders.models import PaymentStatus
 from storefront.payments import refunds, services as payments
 from storefront.payments.models import Refund, RefundStatus, StripeEvent
 from storefront.unit_of_work import transaction
-from tests.factories import AdminFactory
-from tests.payment_support import card_order_with_session, reload
-from tests.stripe_server import (  # noqa: F401  (fixtures)
+from tests.support.factories import AdminFactory
+from tests.support.payment_support import card_order_with_session, reload
+from tests.support.stripe_server import (  # noqa: F401  (fixtures)
     event_for, refund_event, signed, stripe_app, stripe_server,
 )
 

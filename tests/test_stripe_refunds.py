@@ -11,8 +11,8 @@ from storefront.orders.models import PaymentStatus
 from storefront.orders.transitions import InvalidTransition
 from storefront.payments import refunds, services as payments
 from storefront.payments.models import Refund, RefundStatus
-from tests.payment_support import card_order_with_session, reload
-from tests.stripe_server import stripe_app, stripe_server  # noqa: F401
+from tests.support.payment_support import card_order_with_session, reload
+from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401
 from tests.support.race import at_once
 
 REFUNDS = "/v1/refunds"

@@ -9,8 +9,8 @@ import stripe
 
 from storefront.extensions import db
 from storefront.payments.gateway import create_checkout_session
-from tests.payment_support import card_order
-from tests.stripe_server import SECRET_KEY, stripe_app, stripe_server  # noqa: F401
+from tests.support.payment_support import card_order
+from tests.support.stripe_server import SECRET_KEY, stripe_app, stripe_server  # noqa: F401
 
 SESSIONS = "/v1/checkout/sessions"
 

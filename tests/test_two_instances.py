@@ -24,9 +24,9 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.conftest import PASSWORD
-from tests.producer_support import jpeg
-from tests.s3_server import s3_server  # noqa: F401  (fixture)
-from tests.smtp_server import free_port
+from tests.support.producer_support import jpeg
+from tests.support.s3_server import s3_server  # noqa: F401  (fixture)
+from tests.support.smtp_server import free_port
 
 pytestmark = pytest.mark.instances
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def smtp_inbox():
-    from tests.smtp_server import Collector, Server
+    from tests.support.smtp_server import Collector, Server
 
     server = Server(Collector())
     server.controller.start()
@@ -149,7 +149,7 @@ def smtp_inbox():
 
 @pytest.fixture(scope="module")
 def cluster(postgres_url, redis_url, s3_server, smtp_inbox, tmp_path_factory):
-    from tests.s3_server import CREDENTIALS
+    from tests.support.s3_server import CREDENTIALS
     from storefront.storage_cli import public_photos_policy
 
     bucket = s3_server.make_bucket()
@@ -197,7 +197,7 @@ def shop(postgres_url, cluster):
     from storefront import create_app
     from storefront.config import TestingConfig
     from storefront.extensions import db
-    from tests.factories import OutletFactory, ProducerFactory, ProducerUserFactory, ProductFactory
+    from tests.support.factories import OutletFactory, ProducerFactory, ProducerUserFactory, ProductFactory
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = postgres_url

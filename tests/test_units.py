@@ -3,8 +3,8 @@ import pytest
 
 
 from storefront.catalog.units import UNITS, english_unit
-from tests.factories import ProductFactory
-from tests.producer_support import producer_user, signed_in  # noqa: F401  (fixtures)
+from tests.support.factories import ProductFactory
+from tests.support.producer_support import producer_user, signed_in  # noqa: F401  (fixtures)
 
 EN = {"Accept-Language": "en"}
 

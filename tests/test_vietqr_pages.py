@@ -13,9 +13,9 @@ from storefront.notifications.models import OutboxMessage
 from storefront.orders.models import PaymentStatus
 from storefront.payments import vietqr
 from storefront.payments.transfers import payment_request
-from tests.checkout_support import CONTACT
-from tests.factories import OutletFactory, ProductFactory, StaffUserFactory
-from tests.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
+from tests.support.checkout_support import CONTACT
+from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.transfer_support import (  # noqa: F401 — app: the fixture with the bank account
     ACCOUNT, app, fresh, notification, post, transfer_order,
 )
 

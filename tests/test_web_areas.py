@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import storefront
-from tests.factories import ProducerUserFactory, StaffUserFactory, UserFactory
+from tests.support.factories import ProducerUserFactory, StaffUserFactory, UserFactory
 
 ROOT = Path(storefront.__file__).resolve().parent
 AREAS = {"/admin": "admin", "/producer": "producer", "/outlet": "outlet"}

@@ -9,9 +9,9 @@ from stripe import WebhookSignature
 from storefront.extensions import db
 from storefront.orders.models import PaymentStatus, PickupStatus
 from storefront.payments.models import Refund, StripeEvent
-from tests.payment_support import card_order_with_session, events_of, reload
+from tests.support.payment_support import card_order_with_session, events_of, reload
 from tests.support.race import at_once
-from tests.stripe_server import (  # noqa: F401  (fixtures)
+from tests.support.stripe_server import (  # noqa: F401  (fixtures)
     WEBHOOK_SECRET, event_for, signed, stripe_app, stripe_server,
 )
 

@@ -33,7 +33,7 @@ from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage, OutboxStatus
 from storefront.timeutil import utcnow
 from storefront.worker import _Scheduler
-from tests.smtp_server import Collector, Server, free_port
+from tests.support.smtp_server import Collector, Server, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from storefront.accounts.models import Role, User
 from storefront.catalog.models import Outlet, Village
 from storefront.extensions import db
-from tests.factories import ProducerFactory, ProductFactory
+from tests.support.factories import ProducerFactory, ProductFactory
 
 PASSWORD = "mật khẩu thử nghiệm dài"
 _numbers = itertools.count(1)

@@ -43,7 +43,7 @@ def _workshop(outlet_name: str, village_slug: str) -> dict:
     from storefront.experiences.models import Experience, ExperienceSession, PersonType
     from storefront.extensions import db
     from storefront.timeutil import HANOI, local_today
-    from tests.factories import ProducerFactory, ProductFactory
+    from tests.support.factories import ProducerFactory, ProductFactory
 
     village = db.session.scalar(db.select(Village).filter_by(slug=village_slug))
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))

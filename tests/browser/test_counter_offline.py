@@ -27,7 +27,7 @@ def _pickups(outlet_name: str, slug_a: str, slug_b: str, slug_c: str) -> dict:
     from storefront.extensions import db
     from storefront.orders import codes
     from storefront.orders.models import LineStatus, PickupStatus
-    from tests.order_builder import place
+    from tests.support.order_builder import place
 
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))
     product = {slug: db.session.scalar(db.select(Product).filter_by(slug=slug))

@@ -1,7 +1,7 @@
 """Issue 23 in Chromium at 390 px: a company buyer checks out asking for a company invoice (the
 review shows it), the outlet collects the cash and hands over, and the order page shows the
 e-invoice — number, series, look-up code — whose PDF opens. The server issues through the Viettel
-S-Invoice stand-in (tests/einvoice_server.py), started here on a free port. Screenshots of the
+S-Invoice stand-in (tests/support/einvoice_server.py), started here on a free port. Screenshots of the
 order page in Vietnamese and English.
 """
 import logging
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser import seed
 from tests.browser.conftest import TIMEOUT_MS, LiveServer, _config, _free_port
-from tests.einvoice_server import SERIES, TEMPLATE, FakeSInvoice, _handler, einvoice_config
+from tests.support.einvoice_server import SERIES, TEMPLATE, FakeSInvoice, _handler, einvoice_config
 
 pytestmark = pytest.mark.browser
 WIDTH = 390

@@ -19,7 +19,7 @@ def _pottery_class(village_slug: str) -> str:
     from storefront.experiences import sessions
     from storefront.experiences.models import Experience, PersonType, WeeklySlot
     from storefront.extensions import db
-    from tests.factories import ProducerFactory, ProductFactory
+    from tests.support.factories import ProducerFactory, ProductFactory
 
     from storefront.catalog.models import Product
 

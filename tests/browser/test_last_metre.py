@@ -25,7 +25,7 @@ def _ready_order(product_id: int, outlet_name: str) -> dict:
     from storefront.extensions import db
     from storefront.notifications.models import OutboxMessage
     from storefront.orders import services
-    from tests.checkout_support import place
+    from tests.support.checkout_support import place
 
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))
     placed = place((db.session.get(Product, product_id), 1), outlet=outlet)

@@ -61,7 +61,7 @@ def _ready(product_id: int, outlet_name: str) -> dict:
     from storefront.catalog.models import Outlet, Product
     from storefront.extensions import db
     from storefront.orders import services
-    from tests.checkout_support import place
+    from tests.support.checkout_support import place
 
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))
     placed = place((db.session.get(Product, product_id), 1), outlet=outlet)

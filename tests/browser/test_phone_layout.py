@@ -176,8 +176,8 @@ def _build_scene(world) -> dict:
     from storefront.extensions import db
     from storefront.orders.models import PickupStatus
     from storefront.producers.certificates import submit_certificate
-    from tests.factories import ProducerFactory, ProductFactory
-    from tests.order_builder import place
+    from tests.support.factories import ProducerFactory, ProductFactory
+    from tests.support.order_builder import place
 
     listed = seed.listed_product("Gốm men rạn hoa sen", "Lotus crackle-glazed bowl", world.bat_trang,
                                  [world.bat_trang_outlet], stars=5, price=275000)
@@ -397,7 +397,7 @@ def _ready_pickup_with_fresh_code(world) -> dict:
     from storefront.extensions import db
     from storefront.orders import codes
     from storefront.orders.models import PickupStatus
-    from tests.order_builder import place
+    from tests.support.order_builder import place
 
     listed = seed.listed_product("Trà sen Tây Hồ", "Tây Hồ lotus tea", world.van_phuc,
                                  [world.van_phuc_outlet], group="beverages")

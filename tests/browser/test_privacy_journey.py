@@ -19,7 +19,7 @@ def _order_for(world, email: str, with_account: bool) -> tuple[str, str]:
     from storefront.catalog.models import Outlet
     from storefront.extensions import db
     from storefront.orders.codes import link_key
-    from tests.order_builder import place_split
+    from tests.support.order_builder import place_split
 
     product = listed_product("Bình gốm", "Ceramic vase", world.bat_trang, [world.bat_trang_outlet])
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=world.bat_trang_outlet))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.factories import (
+from tests.support.factories import (
     CertificateFactory, OutletFactory, ProducerFactory, ProductFactory, VillageFactory,
 )
 from storefront.timeutil import local_today

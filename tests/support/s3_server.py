@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.smtp_server import free_port
+from tests.support.smtp_server import free_port
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                "AWS_REGION": "us-east-1"}

@@ -2,7 +2,7 @@
 parameter definitions (``stripe.params``, generated from Stripe's OpenAPI description for the
 library's API version), plus the rules Stripe documents in prose that those types cannot say.
 
-Used by the local Stripe stand-in (``tests/stripe_server.py``) so the shop's requests are refused
+Used by the local Stripe stand-in (``tests/support/stripe_server.py``) so the shop's requests are refused
 where Stripe would refuse them.
 """
 import importlib

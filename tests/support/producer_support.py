@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.factories import ProducerFactory, ProducerUserFactory, ProductFactory
+from tests.support.factories import ProducerFactory, ProducerUserFactory, ProductFactory
 
 ORIENTATION = 0x0112
 GPS_IFD = 0x8825

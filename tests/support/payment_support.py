@@ -2,8 +2,8 @@
 from storefront.extensions import db
 from storefront.orders.models import OrderEvent, PaymentMethod, PickupStatus
 from storefront.payments.gateway import create_checkout_session
-from tests.factories import OutletFactory, ProductFactory
-from tests.order_builder import place_split
+from tests.support.factories import OutletFactory, ProductFactory
+from tests.support.order_builder import place_split
 
 
 def card_order(quantity: int = 2, price: int = 150000, locale: str = "vi", outlets: int = 1):

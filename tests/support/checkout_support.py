@@ -5,7 +5,7 @@ from storefront.checkout.services import new_checkout_token
 from storefront.extensions import db
 from storefront.models import CartItem, Product
 from storefront.orders.placement import Contact, place_order
-from tests.factories import OutletFactory, ProductFactory
+from tests.support.factories import OutletFactory, ProductFactory
 
 CONTACT = Contact(name="Nguyễn Văn Khách", phone="0912345678", email="khach@example.com")
 

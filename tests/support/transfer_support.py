@@ -7,8 +7,8 @@ from storefront.checkout.services import new_checkout_token
 from storefront.extensions import db
 from storefront.orders.placement import place_order
 from storefront.payments.transfer_models import BankTransfer
-from tests.checkout_support import CONTACT, line
-from tests.factories import OutletFactory, ProductFactory
+from tests.support.checkout_support import CONTACT, line
+from tests.support.factories import OutletFactory, ProductFactory
 from tests.support.race import at_once
 
 KEY = "sepay-test-key-9f3c"

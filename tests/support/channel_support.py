@@ -6,8 +6,8 @@ import pytest
 from storefront.extensions import db
 from storefront.notifications import dispatch
 from storefront.notifications.models import Notice, NoticeDelivery, OutboxMessage
-from tests import esms_server, zalo_server
-from tests.transfer_support import ACCOUNT
+from tests.support import esms_server, zalo_server
+from tests.support.transfer_support import ACCOUNT
 
 # The templates Zalo approved for the shop: id -> {parameter: Zalo's cap for its type}.
 APPROVED = {
@@ -29,7 +29,7 @@ TEMPLATES = {"order_placed": "1001", "transfer_due": "1002", "payment_received":
              "cancelled": "1007", "refunded": "1008"}
 EVENT_OF_TEMPLATE = {template: event for event, template in TEMPLATES.items()}
 SMS_SECRET = "sms-callback-secret-test"
-PHONE = "84912345678"  # tests.checkout_support.CONTACT's 0912345678
+PHONE = "84912345678"  # tests.support.checkout_support.CONTACT's 0912345678
 
 
 @pytest.fixture

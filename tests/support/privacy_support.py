@@ -6,8 +6,8 @@ from PIL import Image
 from storefront.extensions import db
 from storefront.notifications.mailer import send_pending
 from storefront.orders.codes import link_key
-from tests.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory
-from tests.order_builder import place_split
+from tests.support.factories import AdminFactory, OutletFactory, ProductFactory, StaffUserFactory
+from tests.support.order_builder import place_split
 
 
 def use_mail_server(app, port: int) -> None:

@@ -7,8 +7,8 @@ from storefront.experiences.models import Experience, ExperienceSession, PersonT
 from storefront.extensions import db
 from storefront.orders.placement import place_order
 from storefront.timeutil import local_date_of, utcnow
-from tests.checkout_support import CONTACT, line
-from tests.factories import OutletFactory, ProductFactory
+from tests.support.checkout_support import CONTACT, line
+from tests.support.factories import OutletFactory, ProductFactory
 
 
 @dataclass

@@ -4,7 +4,7 @@ It keeps Checkout Sessions and refunds in memory, honours ``Idempotency-Key`` (s
 parameters → the same answer; other parameters → Stripe's idempotency error) and records every
 request so tests can assert what the shop sent. It refuses what Stripe refuses: a wrong API key
 (401), parameters the installed ``stripe`` library's definitions do not allow and the rules Stripe
-documents (``tests/stripe_params.py``), refunds of nothing or of more than was paid. Refunds can
+documents (``tests/support/stripe_params.py``), refunds of nothing or of more than was paid. Refunds can
 be answered ``pending`` (``refund_status``) and settled later with a signed ``refund.updated``. Fixtures: ``stripe_server`` and ``stripe_app``
 (an app configured for it, with its context pushed); import them into a test module.
 """
@@ -21,7 +21,7 @@ import pytest
 import stripe
 
 from storefront.extensions import db as _db
-from tests.stripe_params import (
+from tests.support.stripe_params import (
     REFUND_CREATE, REFUND_LIST, InvalidParams, check, check_checkout_session,
 )
 
