@@ -20,7 +20,7 @@ CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "kha
 
 
 @pytest.fixture
-def shop(db):
+def three_outlets_stocked(db):
     return make_shop()
 
 
@@ -44,18 +44,18 @@ def orders() -> list[Order]:
     return db.session.scalars(db.select(Order).order_by(Order.id)).all()
 
 
-def buy(client, shop, outlet=None, **extra):
+def buy(client, three_outlets_stocked, outlet=None, **extra):
     """Put two vases and a cup in the cart and go through checkout to the placed order."""
-    add(client, shop.vase, 2)
-    add(client, shop.cup, 1)
-    fill(client, outlet_id=(outlet or shop.b).id)
+    add(client, three_outlets_stocked.vase, 2)
+    add(client, three_outlets_stocked.cup, 1)
+    fill(client, outlet_id=(outlet or three_outlets_stocked.b).id)
     return client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client), **extra})
 
 
 # --- the guest journey --------------------------------------------------------------------------
 
-def test_a_guest_paying_at_pickup_gets_a_confirmed_order_with_frozen_prices(client, shop):
-    response = buy(client, shop, outlet=shop.b)
+def test_a_guest_paying_at_pickup_gets_a_confirmed_order_with_frozen_prices(client, three_outlets_stocked):
+    response = buy(client, three_outlets_stocked, outlet=three_outlets_stocked.b)
 
     (order,) = orders()
     assert response.headers["Location"] == f"/orders/{order.number}"
@@ -66,27 +66,28 @@ def test_a_guest_paying_at_pickup_gets_a_confirmed_order_with_frozen_prices(clie
     assert (order.payment_method, order.payment_status) == ("at_pickup", "unpaid")
     assert order.total == 2 * 150_000 + 40_000
     (pickup,) = order.pickups
-    assert pickup.outlet_id == shop.b.id and pickup.status == "confirmed"
+    assert pickup.outlet_id == three_outlets_stocked.b.id and pickup.status == "confirmed"
     assert pickup.confirmed_at is not None and pickup.subtotal == order.total
     lines = {l.product_id: l for l in pickup.lines}
-    assert (lines[shop.vase.id].quantity, lines[shop.vase.id].unit_price) == (2, 150_000)
-    assert lines[shop.vase.id].product_name == "Bình gốm"
-    assert lines[shop.vase.id].producer_id == shop.vase.producer_id
-    assert (stock_of(shop.vase), stock_of(shop.cup)) == (3, 9)
+    assert (lines[three_outlets_stocked.vase.id].quantity,
+            lines[three_outlets_stocked.vase.id].unit_price) == (2, 150_000)
+    assert lines[three_outlets_stocked.vase.id].product_name == "Bình gốm"
+    assert lines[three_outlets_stocked.vase.id].producer_id == three_outlets_stocked.vase.producer_id
+    assert (stock_of(three_outlets_stocked.vase), stock_of(three_outlets_stocked.cup)) == (3, 9)
     assert [e.kind for e in order.events] == ["placed"]
 
 
-def test_the_placed_order_keeps_its_prices_when_the_product_price_changes(client, shop):
-    buy(client, shop)
-    db.session.get(Product, shop.vase.id).price = 999_000
+def test_the_placed_order_keeps_its_prices_when_the_product_price_changes(client, three_outlets_stocked):
+    buy(client, three_outlets_stocked)
+    db.session.get(Product, three_outlets_stocked.vase.id).price = 999_000
     db.session.commit()
-    line_ = db.session.scalar(db.select(OrderLine).where(OrderLine.product_id == shop.vase.id))
+    line_ = db.session.scalar(db.select(OrderLine).where(OrderLine.product_id == three_outlets_stocked.vase.id))
     assert line_.unit_price == 150_000
     assert orders()[0].total == 340_000
 
 
-def test_placing_empties_the_cart_and_lets_this_browser_see_the_codes(client, shop):
-    buy(client, shop)
+def test_placing_empties_the_cart_and_lets_this_browser_see_the_codes(client, three_outlets_stocked):
+    buy(client, three_outlets_stocked)
     (order,) = orders()
     with client.session_transaction() as sess:
         assert "cart" not in sess and "checkout" not in sess
@@ -96,24 +97,24 @@ def test_placing_empties_the_cart_and_lets_this_browser_see_the_codes(client, sh
     assert codes.pickup_code_of(order, order.pickups[0].id) in page
 
 
-def test_pay_at_pickup_tells_the_outlet_staff_in_the_same_transaction(client, shop):
-    staff = StaffUserFactory(outlet=shop.b)
-    buy(client, shop, outlet=shop.b)
+def test_pay_at_pickup_tells_the_outlet_staff_in_the_same_transaction(client, three_outlets_stocked):
+    staff = StaffUserFactory(outlet=three_outlets_stocked.b)
+    buy(client, three_outlets_stocked, outlet=three_outlets_stocked.b)
     sent = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "outlet_new_order"))
     assert [m.to_email for m in sent] == [staff.email]
 
 
-def test_the_checkout_page_offers_only_outlets_carrying_every_item(client, shop):
-    add(client, shop.vase, 1)
-    add(client, shop.cup, 1)
+def test_the_checkout_page_offers_only_outlets_carrying_every_item(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    add(client, three_outlets_stocked.cup, 1)
     page = client.get("/checkout").get_data(as_text=True)
-    assert f'id="outlet-{shop.a.id}"' in page and f'id="outlet-{shop.b.id}"' in page
-    assert f'id="outlet-{shop.c.id}"' not in page
+    assert f'id="outlet-{three_outlets_stocked.a.id}"' in page and f'id="outlet-{three_outlets_stocked.b.id}"' in page
+    assert f'id="outlet-{three_outlets_stocked.c.id}"' not in page
 
 
-def test_choosing_an_outlet_that_lacks_an_item_is_refused(client, shop):
-    add(client, shop.vase, 1)
-    page = fill(client, outlet_id=shop.c.id).get_data(as_text=True)
+def test_choosing_an_outlet_that_lacks_an_item_is_refused(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    page = fill(client, outlet_id=three_outlets_stocked.c.id).get_data(as_text=True)
     assert "Điểm bán đã chọn không có đủ “Bình gốm”" in page
     with client.session_transaction() as sess:
         assert "contact" not in sess.get("checkout", {})
@@ -121,75 +122,77 @@ def test_choosing_an_outlet_that_lacks_an_item_is_refused(client, shop):
 
 # --- splitting into pickups ----------------------------------------------------------------------
 
-def test_a_cart_no_outlet_carries_entirely_is_split_and_a_group_can_move(client, shop):
-    add(client, shop.vase, 1)
-    add(client, shop.tea, 1)
+def test_a_cart_no_outlet_carries_entirely_is_split_and_a_group_can_move(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    add(client, three_outlets_stocked.tea, 1)
     page = client.get("/checkout").get_data(as_text=True)
     assert "đơn được chia thành 2 lần nhận" in page
     # The vase group starts at A (lowest id of the two carrying it); move it to B.
-    fill(client, **{f"group-{shop.a.id}": shop.b.id, f"group-{shop.c.id}": shop.c.id})
+    fill(client, **{f"group-{three_outlets_stocked.a.id}": three_outlets_stocked.b.id,
+                    f"group-{three_outlets_stocked.c.id}": three_outlets_stocked.c.id})
     client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
 
     (order,) = orders()
     assert sorted((p.outlet_id, [l.product_id for l in p.lines]) for p in order.pickups) == \
-        sorted([(shop.b.id, [shop.vase.id]), (shop.c.id, [shop.tea.id])])
+        sorted([(three_outlets_stocked.b.id, [three_outlets_stocked.vase.id]),
+                (three_outlets_stocked.c.id, [three_outlets_stocked.tea.id])])
     assert len({p.code_hash for p in order.pickups}) == 2
     assert sorted(p.subtotal for p in order.pickups) == [90_000, 150_000]
 
 
-def test_a_group_cannot_move_to_an_outlet_missing_its_items(client, shop):
-    add(client, shop.vase, 1)
-    add(client, shop.tea, 1)
-    page = fill(client, **{f"group-{shop.a.id}": shop.c.id}).get_data(as_text=True)
+def test_a_group_cannot_move_to_an_outlet_missing_its_items(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    add(client, three_outlets_stocked.tea, 1)
+    page = fill(client, **{f"group-{three_outlets_stocked.a.id}": three_outlets_stocked.c.id}).get_data(as_text=True)
     assert "Điểm bán đã chọn không có đủ “Bình gốm”" in page
     assert orders() == []
 
 
 # --- what the form cannot change ---------------------------------------------------------------
 
-def test_tampered_prices_quantities_and_product_ids_in_the_forms_change_nothing(client, shop):
-    other = ProductFactory(price=1_000, stock=50, outlets=[shop.a, shop.b])
-    add(client, shop.vase, 2)
-    add(client, shop.cup, 1)
+def test_tampered_prices_quantities_and_product_ids_in_the_forms_change_nothing(client, three_outlets_stocked):
+    other = ProductFactory(price=1_000, stock=50, outlets=[three_outlets_stocked.a, three_outlets_stocked.b])
+    add(client, three_outlets_stocked.vase, 2)
+    add(client, three_outlets_stocked.cup, 1)
     forged = {"product_id": other.id, "quantity": 50, "price": 1, "unit_price": 1, "total": 1,
-              "amount": 1, f"price-{shop.vase.id}": 1}
-    fill(client, outlet_id=shop.b.id, **forged)
+              "amount": 1, f"price-{three_outlets_stocked.vase.id}": 1}
+    fill(client, outlet_id=three_outlets_stocked.b.id, **forged)
     client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client), **forged})
 
     (order,) = orders()
     assert order.total == 340_000
     assert sorted((l.product_id, l.quantity, l.unit_price) for l in order.lines) == \
-        sorted([(shop.vase.id, 2, 150_000), (shop.cup.id, 1, 40_000)])
+        sorted([(three_outlets_stocked.vase.id, 2, 150_000), (three_outlets_stocked.cup.id, 1, 40_000)])
     assert stock_of(other) == 50
 
 
-def test_a_price_change_after_review_stops_the_placement(client, shop):
-    add(client, shop.vase, 2)
-    fill(client, outlet_id=shop.a.id)
+def test_a_price_change_after_review_stops_the_placement(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 2)
+    fill(client, outlet_id=three_outlets_stocked.a.id)
     token = review_token(client)
-    db.session.get(Product, shop.vase.id).price = 160_000
+    db.session.get(Product, three_outlets_stocked.vase.id).price = 160_000
     db.session.commit()
 
     page = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token},
                        follow_redirects=True).get_data(as_text=True)
 
     assert orders() == []
-    assert stock_of(shop.vase) == 5
+    assert stock_of(three_outlets_stocked.vase) == 5
     assert "Giá đã thay đổi từ" in page
 
 
-def test_a_cart_changed_after_review_must_be_reviewed_again(client, shop):
-    add(client, shop.vase, 1)
-    fill(client, outlet_id=shop.a.id)
+def test_a_cart_changed_after_review_must_be_reviewed_again(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    fill(client, outlet_id=three_outlets_stocked.a.id)
     token = review_token(client)
-    add(client, shop.vase, 2)  # in another tab
+    add(client, three_outlets_stocked.vase, 2)  # in another tab
     client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
     assert orders() == []
 
 
-def test_submitting_the_review_twice_places_one_order(client, shop):
-    add(client, shop.vase, 2)
-    fill(client, outlet_id=shop.a.id)
+def test_submitting_the_review_twice_places_one_order(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 2)
+    fill(client, outlet_id=three_outlets_stocked.a.id)
     token = review_token(client)
 
     first = client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": token})
@@ -197,15 +200,15 @@ def test_submitting_the_review_twice_places_one_order(client, shop):
 
     (order,) = orders()
     assert first.headers["Location"] == second.headers["Location"] == f"/orders/{order.number}"
-    assert stock_of(shop.vase) == 3
+    assert stock_of(three_outlets_stocked.vase) == 3
 
 
-def test_a_second_placement_with_the_same_checkout_token_finds_the_first_order(app, shop):
-    placed = place((shop.vase, 1), outlet=shop.a, token="same-token")
+def test_a_second_placement_with_the_same_checkout_token_finds_the_first_order(app, three_outlets_stocked):
+    placed = place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a, token="same-token")
     with pytest.raises(AlreadyPlaced) as raised:
-        place((shop.vase, 1), outlet=shop.a, token="same-token")
+        place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a, token="same-token")
     assert raised.value.order.id == placed.order.id
-    assert stock_of(shop.vase) == 4
+    assert stock_of(three_outlets_stocked.vase) == 4
 
 
 # --- contact details ----------------------------------------------------------------------------
@@ -215,38 +218,38 @@ def test_a_second_placement_with_the_same_checkout_token_finds_the_first_order(a
     ("+84 912.345.678", "0912345678"), ("0243-123-456", "0243123456"),
     ("024 3874 1234", "02438741234"), ("+84 24 3874 1234", "02438741234"),
 ])
-def test_vietnamese_phone_numbers_are_stored_starting_with_0(client, shop, typed, stored):
-    add(client, shop.vase, 1)
-    fill(client, outlet_id=shop.a.id, phone=typed)
+def test_vietnamese_phone_numbers_are_stored_starting_with_0(client, three_outlets_stocked, typed, stored):
+    add(client, three_outlets_stocked.vase, 1)
+    fill(client, outlet_id=three_outlets_stocked.a.id, phone=typed)
     client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
     assert orders()[0].phone == stored
 
 
 @pytest.mark.parametrize("typed", ["091234567", "09123456789", "+8491234567", "0012345678",
                                    "84912345678", "abc", "+1 415 555 0100", ""])
-def test_a_bad_phone_number_is_refused_and_the_form_keeps_the_values(client, shop, typed):
-    add(client, shop.vase, 1)
-    page = fill(client, outlet_id=shop.a.id, phone=typed).get_data(as_text=True)
+def test_a_bad_phone_number_is_refused_and_the_form_keeps_the_values(client, three_outlets_stocked, typed):
+    add(client, three_outlets_stocked.vase, 1)
+    page = fill(client, outlet_id=three_outlets_stocked.a.id, phone=typed).get_data(as_text=True)
     assert "Số điện thoại phải có 10 chữ số" in page or "Vui lòng nhập số điện thoại." in page
     assert 'value="Nguyễn Văn Khách"' in page
     with client.session_transaction() as sess:
         assert "contact" not in sess.get("checkout", {})
 
 
-def test_a_missing_name_or_bad_email_is_refused(client, shop):
-    add(client, shop.vase, 1)
-    page = fill(client, outlet_id=shop.a.id, name="", email="not-an-email").get_data(as_text=True)
+def test_a_missing_name_or_bad_email_is_refused(client, three_outlets_stocked):
+    add(client, three_outlets_stocked.vase, 1)
+    page = fill(client, outlet_id=three_outlets_stocked.a.id, name="", email="not-an-email").get_data(as_text=True)
     assert "Vui lòng nhập họ và tên." in page
     assert "Địa chỉ e-mail không hợp lệ." in page
 
 
-def test_a_signed_in_shopper_finds_the_form_filled_and_owns_the_order(client, login, shop):
+def test_a_signed_in_shopper_finds_the_form_filled_and_owns_the_order(client, login, three_outlets_stocked):
     user = UserFactory(name="Trần Thị Mua", phone="0987654321")
     login(user)
-    add(client, shop.vase, 1)
+    add(client, three_outlets_stocked.vase, 1)
     page = client.get("/checkout").get_data(as_text=True)
     assert 'value="Trần Thị Mua"' in page and f'value="{user.email}"' in page
-    fill(client, outlet_id=shop.a.id, name="Trần Thị Mua", email=user.email)
+    fill(client, outlet_id=three_outlets_stocked.a.id, name="Trần Thị Mua", email=user.email)
     client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(client)})
     (order,) = orders()
     assert order.user_id == user.id
@@ -259,46 +262,47 @@ def nothing_written(*products_and_stock) -> bool:
     return orders() == [] and all(stock_of(p) == n for p, n in products_and_stock)
 
 
-def test_placement_refuses_a_product_no_longer_listed(app, shop):
-    db.session.get(Product, shop.vase.id).status = "archived"
+def test_placement_refuses_a_product_no_longer_listed(app, three_outlets_stocked):
+    db.session.get(Product, three_outlets_stocked.vase.id).status = "archived"
     db.session.commit()
     with pytest.raises(ProductUnavailable, match="Bình gốm"):
-        place((shop.vase, 1), (shop.cup, 1), outlet=shop.a)
-    assert nothing_written((shop.vase, 5), (shop.cup, 10))
+        place((three_outlets_stocked.vase, 1), (three_outlets_stocked.cup, 1), outlet=three_outlets_stocked.a)
+    assert nothing_written((three_outlets_stocked.vase, 5), (three_outlets_stocked.cup, 10))
 
 
-def test_placement_refuses_a_price_the_shopper_did_not_see(app, shop):
-    lines = [line(shop.vase, 1, price_seen=100_000)]
+def test_placement_refuses_a_price_the_shopper_did_not_see(app, three_outlets_stocked):
+    lines = [line(three_outlets_stocked.vase, 1, price_seen=100_000)]
     with pytest.raises(PriceChanged, match="Bình gốm"):
-        place_order(lines, CONTACT, {shop.vase.id: shop.a.id}, "at_pickup", "t1")
-    assert nothing_written((shop.vase, 5))
+        place_order(lines, CONTACT, {three_outlets_stocked.vase.id: three_outlets_stocked.a.id}, "at_pickup", "t1")
+    assert nothing_written((three_outlets_stocked.vase, 5))
 
 
-def test_placement_refuses_an_outlet_that_does_not_carry_the_item(app, shop):
+def test_placement_refuses_an_outlet_that_does_not_carry_the_item(app, three_outlets_stocked):
     with pytest.raises(PickupNotPossible):
-        place((shop.vase, 1), outlet=shop.c)
-    shop.b.active = False
+        place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.c)
+    three_outlets_stocked.b.active = False
     db.session.commit()
     with pytest.raises(PickupNotPossible):
-        place((shop.vase, 1), outlet=shop.b)
-    assert nothing_written((shop.vase, 5))
+        place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.b)
+    assert nothing_written((three_outlets_stocked.vase, 5))
 
 
-def test_placement_refuses_more_than_the_stock_and_takes_nothing(app, shop):
+def test_placement_refuses_more_than_the_stock_and_takes_nothing(app, three_outlets_stocked):
     with pytest.raises(OutOfStock):
-        place((shop.cup, 2), (shop.vase, 6), outlet=shop.a)
-    assert nothing_written((shop.cup, 10), (shop.vase, 5))
+        place((three_outlets_stocked.cup, 2), (three_outlets_stocked.vase, 6), outlet=three_outlets_stocked.a)
+    assert nothing_written((three_outlets_stocked.cup, 10), (three_outlets_stocked.vase, 5))
 
 
-def test_card_is_refused_without_stripe(app, shop):
+def test_card_is_refused_without_stripe(app, three_outlets_stocked):
     with pytest.raises(PaymentMethodUnavailable):
-        place((shop.vase, 1), outlet=shop.a, method="card")
-    assert nothing_written((shop.vase, 5))
+        place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a, method="card")
+    assert nothing_written((three_outlets_stocked.vase, 5))
 
 
-def test_placement_stores_only_hashes_of_the_token_and_codes(app, shop):
-    placed = place_order([line(shop.vase), line(shop.tea)], CONTACT,
-                         {shop.vase.id: shop.a.id, shop.tea.id: shop.c.id}, "at_pickup", "t2")
+def test_placement_stores_only_hashes_of_the_token_and_codes(app, three_outlets_stocked):
+    placed = place_order([line(three_outlets_stocked.vase), line(three_outlets_stocked.tea)], CONTACT,
+                         {three_outlets_stocked.vase.id: three_outlets_stocked.a.id,
+                          three_outlets_stocked.tea.id: three_outlets_stocked.c.id}, "at_pickup", "t2")
     order = placed.order
     assert order.access_token_hash == codes.hash_access_token(placed.access_token)
     for pickup in order.pickups:
@@ -318,24 +322,24 @@ def card_client(make_app, stripe_server):
         db.session.remove()
 
 
-def test_card_is_offered_only_with_stripe_and_a_large_enough_total(client, make_app, shop,
+def test_card_is_offered_only_with_stripe_and_a_large_enough_total(client, make_app, three_outlets_stocked,
                                                                    stripe_server):
-    add(client, shop.vase, 1)
+    add(client, three_outlets_stocked.vase, 1)
     assert 'value="card"' not in client.get("/checkout").get_data(as_text=True)
 
     app = make_app(**stripe_config(stripe_server.url, STRIPE_MIN_AMOUNT=200_000))
     with app.app_context():
         card = app.test_client()
-        add(card, shop.vase, 1)
+        add(card, three_outlets_stocked.vase, 1)
         assert 'value="card"' not in card.get("/checkout").get_data(as_text=True)
-        add(card, shop.vase, 1)
+        add(card, three_outlets_stocked.vase, 1)
         assert 'value="card"' in card.get("/checkout").get_data(as_text=True)
 
 
-def test_a_card_order_waits_for_payment_and_sends_the_shopper_to_stripe(card_client, shop,
+def test_a_card_order_waits_for_payment_and_sends_the_shopper_to_stripe(card_client, three_outlets_stocked,
                                                                          stripe_server):
-    add(card_client, shop.vase, 1)
-    fill(card_client, outlet_id=shop.a.id, payment_method="card")
+    add(card_client, three_outlets_stocked.vase, 1)
+    fill(card_client, outlet_id=three_outlets_stocked.a.id, payment_method="card")
     response = card_client.post("/checkout/place", data={"accept_terms": "y", "checkout_token": review_token(card_client)})
 
     (order,) = orders()
@@ -344,7 +348,7 @@ def test_a_card_order_waits_for_payment_and_sends_the_shopper_to_stripe(card_cli
     assert (order.payment_method, order.payment_status) == ("card", "pending")
     assert order.payment_deadline is not None
     assert [p.status for p in order.pickups] == ["awaiting_payment"]
-    assert stock_of(shop.vase) == 4
+    assert stock_of(three_outlets_stocked.vase) == 4
     # Outlets and producers hear of it once it is paid; the shopper gets only the private link.
     assert db.session.scalars(db.select(OutboxMessage.kind)).all() == ["order_placed"]
     with card_client.session_transaction() as sess:
@@ -357,10 +361,10 @@ def test_a_card_order_waits_for_payment_and_sends_the_shopper_to_stripe(card_cli
     assert back.status_code == 200 and order.number in back.get_data(as_text=True)
 
 
-def test_when_stripe_fails_the_card_order_is_cancelled_and_stock_returned(card_client, shop,
+def test_when_stripe_fails_the_card_order_is_cancelled_and_stock_returned(card_client, three_outlets_stocked,
                                                                           stripe_server):
-    add(card_client, shop.vase, 2)
-    fill(card_client, outlet_id=shop.a.id, payment_method="card")
+    add(card_client, three_outlets_stocked.vase, 2)
+    fill(card_client, outlet_id=three_outlets_stocked.a.id, payment_method="card")
     token = review_token(card_client)
     stripe_server.fail_next("/v1/checkout/sessions")
 
@@ -370,13 +374,13 @@ def test_when_stripe_fails_the_card_order_is_cancelled_and_stock_returned(card_c
     (order,) = orders()
     assert order.payment_status == "failed"
     assert [p.status for p in order.pickups] == ["cancelled"]
-    assert stock_of(shop.vase) == 5
+    assert stock_of(three_outlets_stocked.vase) == 5
     assert "Cổng thanh toán đang gặp sự cố" in page and "đã được huỷ" in page
     with card_client.session_transaction() as sess:
         assert sess["cart"]  # the cart is kept, to try again
 
 
-def test_the_journey_works_with_csrf_protection_on_and_refuses_a_forged_post(make_app, shop):
+def test_the_journey_works_with_csrf_protection_on_and_refuses_a_forged_post(make_app, three_outlets_stocked):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         browser = app.test_client()
@@ -385,11 +389,11 @@ def test_the_journey_works_with_csrf_protection_on_and_refuses_a_forged_post(mak
             page = browser.get(path).get_data(as_text=True)
             return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page)[1]
 
-        assert browser.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1}
+        assert browser.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1}
                             ).status_code == 400  # no token: refused
-        browser.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1,
+        browser.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1,
                                         "csrf_token": csrf("/cart")})
-        browser.post("/checkout", data={**CUSTOMER, "outlet_id": shop.a.id,
+        browser.post("/checkout", data={**CUSTOMER, "outlet_id": three_outlets_stocked.a.id,
                                         "csrf_token": csrf("/checkout"),
                                         "payment_method": "at_pickup", "review": "1"})
         review = browser.get("/checkout/review").get_data(as_text=True)

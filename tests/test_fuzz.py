@@ -46,7 +46,7 @@ BAD_HOSTS = ["a" * 64 + ".example.com", "b" * 300, "exa mple.com", "[::1", "exam
 
 
 @pytest.fixture
-def shop(app, db):
+def small_shop_with_every_role(app, db):
     """A small shop in which most routes find something: one of each role, a product, an order."""
     staff = StaffUserFactory()
     producer_user = ProducerUserFactory()
@@ -116,14 +116,14 @@ def _raw_status(app, path, method, options) -> int:
     return int(status.split()[0])
 
 
-def test_no_malformed_request_gets_a_5xx(make_app, shop, login, capsys):
+def test_no_malformed_request_gets_a_5xx(make_app, small_shop_with_every_role, login, capsys):
     app = make_app(RATELIMIT_ENABLED=False)
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
     rng = random.Random(SEED)
     clients = {"anonymous": app.test_client()}
     for role in ("shopper", "producer", "staff", "admin"):
         clients[role] = app.test_client()
-        login(shop[role], test_client=clients[role])
+        login(small_shop_with_every_role[role], test_client=clients[role])
     statuses, kinds, failures = Counter(), Counter(), []
 
     for _ in range(REQUESTS):

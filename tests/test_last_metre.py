@@ -19,7 +19,7 @@ P = PickupStatus
 
 
 @pytest.fixture
-def shop(db):
+def three_outlets_stocked(db):
     return make_shop()
 
 
@@ -34,8 +34,8 @@ def fresh(model, id_):
 
 # --- 1. every mail opens a page that shows the pickup code ----------------------------------------
 
-def test_the_ready_mail_link_shows_the_code_in_a_fresh_browser(app, shop):
-    placed = place((shop.vase, 1), outlet=shop.a)
+def test_the_ready_mail_link_shows_the_code_in_a_fresh_browser(app, three_outlets_stocked):
+    placed = place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a)
     for order_line in placed.order.pickups[0].lines:
         services.receive_line(order_line, "outlet")
     [mail] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "pickup_ready"))
@@ -47,17 +47,18 @@ def test_the_ready_mail_link_shows_the_code_in_a_fresh_browser(app, shop):
     assert placed.codes[placed.order.pickups[0].id] in html and "pickup-qr" in html
 
 
-def test_the_mail_key_opens_only_its_own_order(app, shop):
-    first, second = place((shop.vase, 1), outlet=shop.a), place((shop.cup, 1), outlet=shop.a)
+def test_the_mail_key_opens_only_its_own_order(app, three_outlets_stocked):
+    first, second = (place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a),
+                     place((three_outlets_stocked.cup, 1), outlet=three_outlets_stocked.a))
     key = codes.link_key(first.order)
     client = app.test_client()
     assert client.get(f"/orders/{first.order.number}?t={key}").status_code == 200
     assert client.get(f"/orders/{second.order.number}?t={key}").status_code == 404
 
 
-def test_the_owner_sees_the_code_signed_in_on_another_device(client, login, shop):
+def test_the_owner_sees_the_code_signed_in_on_another_device(client, login, three_outlets_stocked):
     owner = UserFactory()
-    placed = place((shop.vase, 1), outlet=shop.a, user=owner)
+    placed = place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a, user=owner)
     login(owner)
     html = text(client.get(f"/orders/{placed.order.number}"))
     assert placed.codes[placed.order.pickups[0].id] in html
@@ -65,16 +66,16 @@ def test_the_owner_sees_the_code_signed_in_on_another_device(client, login, shop
 
 # --- 2. checkout: a sensible method preselected, a summary and focus on error ----------------------
 
-def test_checkout_preselects_paying_at_pickup(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_checkout_preselects_paying_at_pickup(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     html = text(client.get("/checkout"))
     assert re.search(r'id="pay-at_pickup" value="at_pickup" checked', html)
 
 
-def test_placing_with_nothing_filled_shows_a_summary_and_focuses_the_first_field(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_placing_with_nothing_filled_shows_a_summary_and_focuses_the_first_field(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     html = text(client.post("/checkout", data={"place": "1", "accept_terms": "y", "name": "", "phone": "",
-                                                "email": "", "outlet_id": shop.a.id}))
+                                                "email": "", "outlet_id": three_outlets_stocked.a.id}))
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert 'role="alert"' in html.split('id="error-summary"', 1)[0].rsplit("<div", 1)[1]
     assert 'href="#name"' in summary and 'href="#phone"' in summary and 'href="#email"' in summary
@@ -85,11 +86,11 @@ def test_placing_with_nothing_filled_shows_a_summary_and_focuses_the_first_field
     assert db.session.scalars(db.select(Order)).all() == []
 
 
-def test_what_was_typed_is_kept_and_focus_goes_to_the_field_at_fault(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_what_was_typed_is_kept_and_focus_goes_to_the_field_at_fault(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     html = text(client.post("/checkout", data={"place": "1", "accept_terms": "y", "name": "Lê Thị Mai", "phone": "12",
                                                 "email": "mai@example.com",
-                                                "outlet_id": shop.a.id}))
+                                                "outlet_id": three_outlets_stocked.a.id}))
     assert 'value="Lê Thị Mai"' in html and 'value="mai@example.com"' in html
     assert "autofocus" in re.search(r"<input[^>]*id=\"phone\"[^>]*>", html)[0]
     assert "autofocus" not in re.search(r"<input[^>]*id=\"name\"[^>]*>", html)[0]

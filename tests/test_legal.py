@@ -28,10 +28,10 @@ CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "kha
 
 
 @pytest.fixture
-def shop(db):
-    shop = make_shop()
+def three_outlets_stocked_with_policies(db):
+    stocked = make_shop()
     policies.publish_defaults()
-    return shop
+    return stocked
 
 
 @pytest.fixture
@@ -44,17 +44,18 @@ def _orders():
     return db.session.scalars(select(Order)).all()
 
 
-def _to_review(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
-    client.post("/checkout", data={**CUSTOMER, "outlet_id": shop.a.id, "review": "1"})
+def _to_review(client, three_outlets_stocked_with_policies):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked_with_policies.vase.id, "quantity": 1})
+    client.post("/checkout", data={**CUSTOMER, "outlet_id": three_outlets_stocked_with_policies.a.id, "review": "1"})
     page = client.get("/checkout/review").get_data(as_text=True)
     return re.search(r'name="checkout_token" type="hidden" value="([^"]+)"', page)[1], page
 
 
 # --- 4. no order without accept_terms --------------------------------------------------------------
 
-def test_the_review_page_offers_an_unticked_box_linking_the_versions_in_force(client, shop):
-    _token, page = _to_review(client, shop)
+def test_the_review_page_offers_an_unticked_box_linking_the_versions_in_force(client,
+                                                                              three_outlets_stocked_with_policies):
+    _token, page = _to_review(client, three_outlets_stocked_with_policies)
     box = re.search(r'<input[^>]*name="accept_terms"[^>]*>', page)[0]
     assert 'type="checkbox"' in box and "checked" not in box
     for slug in ("terms", "returns", "privacy"):
@@ -62,33 +63,36 @@ def test_the_review_page_offers_an_unticked_box_linking_the_versions_in_force(cl
     assert "Tôi đã đọc và đồng ý với" in page
 
 
-def test_placing_from_the_review_without_the_tick_is_refused_and_the_cart_kept(client, shop):
-    token, _page = _to_review(client, shop)
+def test_placing_from_the_review_without_the_tick_is_refused_and_the_cart_kept(client,
+                                                                               three_outlets_stocked_with_policies):
+    token, _page = _to_review(client, three_outlets_stocked_with_policies)
     response = client.post("/checkout/place", data={"checkout_token": token})
     assert response.status_code == 303 and response.headers["Location"].endswith("/checkout/review")
     assert _orders() == []
     page = client.get("/checkout/review").get_data(as_text=True)
     assert "Vui lòng đánh dấu ô đồng ý với điều khoản" in page
-    assert shop.vase.name_vi in client.get("/cart").get_data(as_text=True)
+    assert three_outlets_stocked_with_policies.vase.name_vi in client.get("/cart").get_data(as_text=True)
 
 
-def test_placing_from_the_checkout_page_without_the_tick_shows_the_error_at_the_box(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
-    page = client.post("/checkout", data={**CUSTOMER, "outlet_id": shop.a.id, "place": "1"}
-                       ).get_data(as_text=True)
+def test_placing_from_the_checkout_page_without_the_tick_shows_the_error_at_the_box(
+        client, three_outlets_stocked_with_policies):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked_with_policies.vase.id, "quantity": 1})
+    page = client.post("/checkout", data={**CUSTOMER, "outlet_id": three_outlets_stocked_with_policies.a.id,
+                                          "place": "1"}).get_data(as_text=True)
     assert _orders() == []
     assert 'id="accept_terms-error"' in page and "Giỏ hàng của bạn vẫn được giữ" in page
     assert 'href="#accept_terms"' in page  # the error summary links to the box
 
 
-def test_the_service_refuses_to_place_without_the_tick(db, shop):
+def test_the_service_refuses_to_place_without_the_tick(db, three_outlets_stocked_with_policies):
     with pytest.raises(checkout_services.TermsNotAccepted):
         checkout_services.place([], object(), accepted_terms=False)
     assert _orders() == []
 
 
-def test_the_order_keeps_the_versions_agreed_and_when_and_its_page_and_mail_link_them(client, shop):
-    token, _page = _to_review(client, shop)
+def test_the_order_keeps_the_versions_agreed_and_when_and_its_page_and_mail_link_them(
+        client, three_outlets_stocked_with_policies):
+    token, _page = _to_review(client, three_outlets_stocked_with_policies)
     response = client.post("/checkout/place", data={"checkout_token": token, "accept_terms": "y"})
     (order,) = _orders()
     agreed = db.session.scalars(select(OrderAgreement).where(OrderAgreement.order_id == order.id)).all()
@@ -106,7 +110,7 @@ def test_the_order_keeps_the_versions_agreed_and_when_and_its_page_and_mail_link
 
 # --- 3. policies: published versions never change ----------------------------------------------------
 
-def test_a_published_version_cannot_be_changed_or_deleted(db, shop):
+def test_a_published_version_cannot_be_changed_or_deleted(db, three_outlets_stocked_with_policies):
     version = policies.current("terms")
     version.body_vi = "đã sửa"
     with pytest.raises(PublishedPolicyChanged):
@@ -119,7 +123,8 @@ def test_a_published_version_cannot_be_changed_or_deleted(db, shop):
     assert "đã sửa" not in policies.current("terms").body_vi
 
 
-def test_a_new_version_gets_the_next_number_and_every_version_stays_readable(client, shop):
+def test_a_new_version_gets_the_next_number_and_every_version_stays_readable(client,
+                                                                              three_outlets_stocked_with_policies):
     today = local_today()
     policies.publish("returns", title_vi="Đổi trả", body_vi="## Bản hai\n\nMười ngày.",
                      title_en="Returns", body_en="## Version two\n\nTen days.", effective_on=today)
@@ -134,12 +139,12 @@ def test_a_new_version_gets_the_next_number_and_every_version_stays_readable(cli
     assert "Ten days." in client.get("/policies/returns/v2").get_data(as_text=True)
 
 
-def test_a_version_cannot_take_effect_in_the_past(db, shop):
+def test_a_version_cannot_take_effect_in_the_past(db, three_outlets_stocked_with_policies):
     with pytest.raises(policies.PolicyError):
         policies.publish("terms", title_vi="x", body_vi="y", effective_on=local_today() - timedelta(days=1))
 
 
-def test_policy_markdown_never_passes_raw_html(client, shop):
+def test_policy_markdown_never_passes_raw_html(client, three_outlets_stocked_with_policies):
     policies.publish("pickup", title_vi="Nhận hàng", effective_on=local_today(),
                      body_vi='<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))')
     page = client.get("/policies/pickup").get_data(as_text=True)
@@ -147,7 +152,7 @@ def test_policy_markdown_never_passes_raw_html(client, shop):
     assert "&lt;script&gt;" in page
 
 
-def test_an_admin_publishes_a_version_through_the_form(client, login, shop, admin):
+def test_an_admin_publishes_a_version_through_the_form(client, login, three_outlets_stocked_with_policies, admin):
     login(admin)
     response = client.post("/admin/policies/payment/new", data={
         "title_vi": "Chính sách thanh toán", "body_vi": "**Mới**", "effective_on": local_today().isoformat()})
@@ -156,7 +161,7 @@ def test_an_admin_publishes_a_version_through_the_form(client, login, shop, admi
     assert "<strong>Mới</strong>" in client.get("/policies/payment/v2").get_data(as_text=True)
 
 
-def test_the_demo_texts_state_the_shops_real_rules(client, shop):
+def test_the_demo_texts_state_the_shops_real_rules(client, three_outlets_stocked_with_policies):
     pickup = client.get("/policies/pickup").get_data(as_text=True)
     assert "7 ngày mở cửa" in pickup and "17:00" in pickup  # PICKUP_WINDOW_DAYS, PICKUP_ORDER_CUTOFF
     returns = client.get("/policies/returns").get_data(as_text=True)
@@ -165,11 +170,11 @@ def test_the_demo_texts_state_the_shops_real_rules(client, shop):
 
 # --- 1, 2. who sells; the operator's identity ----------------------------------------------------------
 
-def test_every_page_and_mail_names_the_operator(client, shop):
+def test_every_page_and_mail_names_the_operator(client, three_outlets_stocked_with_policies):
     page = client.get("/").get_data(as_text=True)
     assert "CÔNG TY DEMO OCOP (KHÔNG CÓ THẬT)" in page and "0000000000 (giả)" in page
     assert "https://online.gov.vn/example-not-registered" in page and 'href="/policies/terms"' in page
-    token, _page = _to_review(client, shop)
+    token, _page = _to_review(client, three_outlets_stocked_with_policies)
     client.post("/checkout/place", data={"checkout_token": token, "accept_terms": "y"})
     for mail in db.session.scalars(select(OutboxMessage)):
         assert "CÔNG TY DEMO OCOP (KHÔNG CÓ THẬT)" in mail.body and "demo@ocop.invalid" in mail.body

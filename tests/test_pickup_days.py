@@ -47,7 +47,7 @@ def weekdays_open(outlet, *, days=range(5), opens=time(8), closes=time(17, 30)):
 
 
 @pytest.fixture
-def shop(db):
+def weekday_outlet_with_vase_and_cup(db):
     outlet = OutletFactory(name="Khu tinh hoa làng nghề Việt", instructions_vi="Quầy số 2, gửi xe cổng sau",
                            instructions_en="Counter 2, park at the back gate")
     weekdays_open(outlet)
@@ -82,8 +82,8 @@ def outbox(kind):
 
 # --- checkout: the shopper chooses the day ---------------------------------------------------
 
-def test_checkout_offers_open_days_from_the_ready_day_and_stores_the_choice(client, shop):
-    outlet, vase, _cup = shop
+def test_checkout_offers_open_days_from_the_ready_day_and_stores_the_choice(client, weekday_outlet_with_vase_and_cup):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     client.post("/cart/add", data={"product_id": vase.id, "quantity": 1})
     start = client.get("/checkout").get_data(as_text=True)
     offered = re.findall(rf'name="pickup_day-{outlet.id}".*?</select>', start, re.S)[0]
@@ -107,15 +107,15 @@ def test_checkout_offers_open_days_from_the_ready_day_and_stores_the_choice(clie
         assert all("Ngày nhận hàng: Th 6 05/03" in m.body for m in outbox(kind)), kind
 
 
-def test_a_weekend_day_is_refused_with_a_message_and_nothing_is_placed(client, shop):
-    outlet, vase, _cup = shop
+def test_a_weekend_day_is_refused_with_a_message_and_nothing_is_placed(client, weekday_outlet_with_vase_and_cup):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     page = checkout(client, outlet, vase, day=SAT).get_data(as_text=True)
     assert "không hợp lệ hoặc đã hết chỗ" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == 0
 
 
-def test_a_full_day_cannot_be_chosen_nor_placed(client, shop):
-    outlet, vase, cup = shop
+def test_a_full_day_cannot_be_chosen_nor_placed(client, weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     outlet.pickups_per_day = 1
     db.session.commit()
     booked = place(outlet, (cup, 1))
@@ -133,11 +133,12 @@ def test_a_full_day_cannot_be_chosen_nor_placed(client, shop):
     assert stock_of(vase) == 5  # nothing was taken
 
 
-def test_without_a_choice_the_earliest_ready_day_is_stored_and_the_cutoff_counts(client, shop,
+def test_without_a_choice_the_earliest_ready_day_is_stored_and_the_cutoff_counts(client,
+                                                                                   weekday_outlet_with_vase_and_cup,
                                                                                    clock):
     from storefront.orders.placement import place_order
 
-    outlet, vase, _cup = shop
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     placed = place_order([line(vase)], CONTACT, {vase.id: outlet.id}, "at_pickup", "tok-1")
     assert placed.order.pickups[0].pickup_day == WED
     clock.move_to(datetime(2027, 3, 1, 10, 30, tzinfo=timezone.utc))  # 17:30 in Hanoi
@@ -147,8 +148,8 @@ def test_without_a_choice_the_earliest_ready_day_is_stored_and_the_cutoff_counts
 
 # --- product page, cart and API -----------------------------------------------------------------
 
-def test_product_page_cart_and_api_show_the_earliest_ready_day(client, shop):
-    outlet, vase, _cup = shop
+def test_product_page_cart_and_api_show_the_earliest_ready_day(client, weekday_outlet_with_vase_and_cup):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     vase.producer.delivery_weekdays = "3"  # Thursdays only
     db.session.add(OutletClosure(outlet=outlet, first_day=THU, last_day=THU, reason="Nghỉ lễ"))
     db.session.commit()
@@ -173,8 +174,8 @@ def test_product_page_cart_and_api_show_the_earliest_ready_day(client, shop):
     assert client.get("/api/outlets/no-such-outlet").status_code == 404
 
 
-def test_the_outlet_page_says_when_it_opens_again(client, shop, clock):
-    outlet, _vase, _cup = shop
+def test_the_outlet_page_says_when_it_opens_again(client, weekday_outlet_with_vase_and_cup, clock):
+    outlet, _vase, _cup = weekday_outlet_with_vase_and_cup
     clock.move_to(datetime(2027, 3, 6, 3, 0, tzinfo=timezone.utc))  # Saturday 10:00
     page = client.get(f"/outlets/{outlet.slug}").get_data(as_text=True)
     assert "Đang đóng cửa · mở lại Th 2 08/03 lúc 08:00" in page
@@ -184,8 +185,8 @@ def test_the_outlet_page_says_when_it_opens_again(client, shop, clock):
 
 # --- the shopper moves the day -----------------------------------------------------------------
 
-def test_the_shopper_moves_the_day_until_the_pickup_is_ready(client, shop):
-    outlet, vase, _cup = shop
+def test_the_shopper_moves_the_day_until_the_pickup_is_ready(client, weekday_outlet_with_vase_and_cup):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     staff = StaffUserFactory(outlet=outlet)
     checkout(client, outlet, vase, day=WED)
     place_reviewed(client)
@@ -211,8 +212,9 @@ def test_the_shopper_moves_the_day_until_the_pickup_is_ready(client, shop):
 
 # --- partial hand-over -------------------------------------------------------------------------
 
-def test_partial_hand_over_returns_the_missing_stock_and_refunds_exactly_its_price(db, shop):
-    outlet, vase, cup = shop
+def test_partial_hand_over_returns_the_missing_stock_and_refunds_exactly_its_price(db,
+                                                                                    weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     staff = StaffUserFactory(outlet=outlet)
     pickup = place(outlet, (vase, 2), (cup, 3), method=PaymentMethod.CARD)
     assert pickup.order.payment_status == PaymentStatus.PAID
@@ -237,8 +239,9 @@ def test_partial_hand_over_returns_the_missing_stock_and_refunds_exactly_its_pri
     assert "partial_hand_over" in kinds
 
 
-def test_partial_hand_over_at_pickup_needs_the_code_and_settles_what_is_taken(client, login, shop):
-    outlet, vase, cup = shop
+def test_partial_hand_over_at_pickup_needs_the_code_and_settles_what_is_taken(client, login,
+                                                                               weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     staff = StaffUserFactory(outlet=outlet)
     pickup = place(outlet, (vase, 1), (cup, 1))
     order_services.receive_line(pickup.lines[1], by=staff)
@@ -271,8 +274,8 @@ def test_partial_hand_over_at_pickup_needs_the_code_and_settles_what_is_taken(cl
     assert db.session.scalars(db.select(Refund)).all() == []
 
 
-def test_partial_hand_over_is_refused_when_nothing_or_everything_arrived(db, shop):
-    outlet, vase, cup = shop
+def test_partial_hand_over_is_refused_when_nothing_or_everything_arrived(db, weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     pickup = place(outlet, (vase, 1), (cup, 1))
     with pytest.raises(order_services.InvalidTransition):
         services.hand_over_partially(pickup, CODE, by="staff")
@@ -281,8 +284,8 @@ def test_partial_hand_over_is_refused_when_nothing_or_everything_arrived(db, sho
 
 # --- reminders ------------------------------------------------------------------------------
 
-def test_day_before_and_last_day_reminders_go_out_once_each(db, shop, clock):
-    outlet, vase, cup = shop
+def test_day_before_and_last_day_reminders_go_out_once_each(db, weekday_outlet_with_vase_and_cup, clock):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     tomorrow = place(outlet, (vase, 1))
     tomorrow.pickup_day = TUE
     later = place(outlet, (cup, 1))
@@ -304,8 +307,8 @@ def test_day_before_and_last_day_reminders_go_out_once_each(db, shop, clock):
     assert "Quầy số 2" in before.body
 
 
-def test_flask_pickups_remind(app, shop):
-    outlet, vase, _cup = shop
+def test_flask_pickups_remind(app, weekday_outlet_with_vase_and_cup):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     pickup = place(outlet, (vase, 1))
     pickup.pickup_day = TUE
     db.session.commit()
@@ -315,8 +318,8 @@ def test_flask_pickups_remind(app, shop):
     assert "Queued 0 day-before" in output
 
 
-def test_a_late_dropoff_is_flagged_once_to_the_producer_and_the_outlet(db, shop):
-    outlet, vase, cup = shop
+def test_a_late_dropoff_is_flagged_once_to_the_producer_and_the_outlet(db, weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     staff = StaffUserFactory(outlet=outlet)
     maker = ProducerUserFactory(producer=vase.producer)
     late = place(outlet, (vase, 1), (cup, 1))
@@ -353,8 +356,8 @@ def test_demo_outlets_get_hours_instructions_and_the_coming_years_public_holiday
 
 # --- no-show window in open days ---------------------------------------------------------------
 
-def test_the_no_show_window_counts_open_days_from_the_chosen_day(app, db, shop, clock):
-    outlet, vase, _cup = shop
+def test_the_no_show_window_counts_open_days_from_the_chosen_day(app, db, weekday_outlet_with_vase_and_cup, clock):
+    outlet, vase, _cup = weekday_outlet_with_vase_and_cup
     app.config["PICKUP_WINDOW_DAYS"] = 3
     pickup = place(outlet, (vase, 1), status=P.READY, ready_at=datetime(2027, 3, 1, 3))
     pickup.pickup_day = FRI  # Fri, Mon, Tue are its three open days
@@ -370,8 +373,8 @@ def test_the_no_show_window_counts_open_days_from_the_chosen_day(app, db, shop, 
 
 # --- outlet board ------------------------------------------------------------------------------
 
-def test_the_board_lists_today_tomorrow_and_late_dropoffs(client, login, shop):
-    outlet, vase, cup = shop
+def test_the_board_lists_today_tomorrow_and_late_dropoffs(client, login, weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     staff = StaffUserFactory(outlet=outlet)
     today = place(outlet, (vase, 1))
     today.pickup_day = MON
@@ -392,8 +395,8 @@ def test_the_board_lists_today_tomorrow_and_late_dropoffs(client, login, shop):
 
 # --- admin and producer settings --------------------------------------------------------------
 
-def test_admin_edits_hours_closures_instructions_and_capacity(client, login, shop):
-    outlet, _vase, _cup = shop
+def test_admin_edits_hours_closures_instructions_and_capacity(client, login, weekday_outlet_with_vase_and_cup):
+    outlet, _vase, _cup = weekday_outlet_with_vase_and_cup
     login(AdminFactory())
     url = f"/admin/outlets/{outlet.id}/pickup"
     week = {"mon": "08:00-12:00, 13:30-17:30", "tue": "", "wed": "8:00-17:00", "thu": "",
@@ -419,8 +422,9 @@ def test_admin_edits_hours_closures_instructions_and_capacity(client, login, sho
     assert "Sửa chữa" in client.get(url).get_data(as_text=True)
 
 
-def test_producer_sets_lead_time_weekdays_and_sees_what_to_bring_by_when(client, login, shop):
-    outlet, vase, cup = shop
+def test_producer_sets_lead_time_weekdays_and_sees_what_to_bring_by_when(client, login,
+                                                                          weekday_outlet_with_vase_and_cup):
+    outlet, vase, cup = weekday_outlet_with_vase_and_cup
     user = ProducerUserFactory(producer=vase.producer)
     first = place(outlet, (vase, 1))
     first.pickup_day = FRI

@@ -15,12 +15,12 @@ PRIVATE = "private, no-store"
 
 
 @pytest.fixture
-def shop(db):
+def three_outlets_stocked(db):
     return make_shop()
 
 
-def test_a_guests_order_page_with_its_code_and_qr_is_never_stored(client, shop):
-    placed = place((shop.vase, 1), outlet=shop.a)
+def test_a_guests_order_page_with_its_code_and_qr_is_never_stored(client, three_outlets_stocked):
+    placed = place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a)
 
     response = client.get(f"/orders/{placed.order.number}?t={placed.access_token}")
 
@@ -29,13 +29,13 @@ def test_a_guests_order_page_with_its_code_and_qr_is_never_stored(client, shop):
     assert client.get(f"/orders/{placed.order.number}").headers["Cache-Control"] == PRIVATE  # its 404 too
 
 
-def test_the_owners_order_page_and_every_page_they_see_signed_in_are_never_stored(client, login, shop):
+def test_the_owners_order_page_and_every_page_they_see_signed_in_are_never_stored(client, login, three_outlets_stocked):
     owner = UserFactory()
-    placed = place((shop.vase, 1), outlet=shop.a, user=owner)
+    placed = place((three_outlets_stocked.vase, 1), outlet=three_outlets_stocked.a, user=owner)
     login(owner)
 
     for path in (f"/orders/{placed.order.number}", "/auth/account", "/", "/products",
-                 f"/products/{shop.vase.slug}", "/no-such-page"):
+                 f"/products/{three_outlets_stocked.vase.slug}", "/no-such-page"):
         assert client.get(path).headers.get("Cache-Control") == PRIVATE, path
 
 
@@ -59,10 +59,10 @@ def test_personal_areas_are_never_stored_even_before_sign_in(client, db, path):
     assert client.get(path).headers["Cache-Control"] == PRIVATE
 
 
-def test_public_pages_stay_cacheable_for_visitors(client, shop):
+def test_public_pages_stay_cacheable_for_visitors(client, three_outlets_stocked):
     certificate = CertificateFactory(product=ProductFactory(certified=False))
 
-    for path in ("/", "/products", f"/products/{shop.vase.slug}", "/villages", "/outlets",
+    for path in ("/", "/products", f"/products/{three_outlets_stocked.vase.slug}", "/villages", "/outlets",
                  f"/certificates/{certificate.code}", "/api/products"):
         response = client.get(path)
         assert response.status_code == 200, path

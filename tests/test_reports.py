@@ -23,7 +23,7 @@ def _utc(*args):
 
 
 @pytest.fixture
-def shop(app):
+def two_villages_two_outlets_four_orders(app):
     """Two villages, three producers, five products (three listed), two outlets, four orders.
 
     Listed: A (Bát Tràng, handicrafts, 5★, 200,000 ₫), B (Bát Tràng, food, 4★, 100,000 ₫),
@@ -72,45 +72,47 @@ def _table(name, **kwargs):
     return [tuple(round(v, 4) if isinstance(v, float) else v for v in row) for row in table.rows]
 
 
-def test_listed_products_by_star_group_district_and_village(shop):
+def test_listed_products_by_star_group_district_and_village(two_villages_two_outlets_four_orders):
     assert _table("products_by_stars") == [(5, 1), (4, 1), (3, 1)]
     assert _table("products_by_group") == [("handicrafts", 2), ("food", 1)]
     assert _table("products_by_district") == [("Gia Lâm", 2, 1.0), ("Hà Đông", 1, 0.0)]
     assert _table("products_by_village") == [("Bát Tràng", "Gia Lâm", 2, 1.0), ("Vạn Phúc", "Hà Đông", 1, 0.0)]
 
 
-def test_producers_by_kind(shop):
+def test_producers_by_kind(two_villages_two_outlets_four_orders):
     assert _table("producers_by_kind") == [("cooperative", 1, 1, 1), ("enterprise", 1, 1, 1),
                                            ("household", 1, 0, 0)]
 
 
-def test_sales_points_with_what_they_carry_and_their_share_of_4_and_5_stars(shop):
-    assert _table("outlets") == [(shop["o1"], "craft_village", "Gia Lâm", 3, 2, 0.6667),
-                                 (shop["o2"], "supermarket", "", 1, 1, 0.0)]
+def test_sales_points_with_what_they_carry_and_their_share_of_4_and_5_stars(two_villages_two_outlets_four_orders):
+    assert _table("outlets") == [(two_villages_two_outlets_four_orders["o1"], "craft_village", "Gia Lâm", 3, 2, 0.6667),
+                                 (two_villages_two_outlets_four_orders["o2"], "supermarket", "", 1, 1, 0.0)]
     assert _table("outlets_by_type_and_district") == [("craft_village", "Gia Lâm", 1, 3, 2, 0.6667),
                                                       ("supermarket", "", 1, 1, 1, 0.0)]
 
 
-def test_sales_by_month_in_hanoi_time(shop):
+def test_sales_by_month_in_hanoi_time(two_villages_two_outlets_four_orders):
     # month, orders, units, revenue, pickups concluded, no-show rate
     assert _table("sales_by_month") == [("2026-01", 1, 3, 500000, 1, 0.0),
                                         ("2026-02", 1, 2, 200000, 1, 1.0)]
 
 
-def test_sales_by_outlet_village_stars_and_group(shop):
-    assert _table("sales_by_outlet") == [(shop["o1"], 2, 5, 700000, 2, 0.5), (shop["o2"], 0, 0, 0, 0, None)]
+def test_sales_by_outlet_village_stars_and_group(two_villages_two_outlets_four_orders):
+    assert _table("sales_by_outlet") == [(two_villages_two_outlets_four_orders["o1"], 2, 5, 700000, 2, 0.5),
+                                         (two_villages_two_outlets_four_orders["o2"], 0, 0, 0, 0, None)]
     assert _table("sales_by_village") == [("Bát Tràng", 2, 5, 700000, 2, 0.5), ("Vạn Phúc", 0, 0, 0, 0, None)]
     assert _table("sales_by_stars") == [(5, 1, 2, 400000, 2, 0.5), (4, 2, 3, 300000, 1, 0.0),
                                         (3, 0, 0, 0, 0, None)]
     assert _table("sales_by_group") == [("food", 2, 3, 300000, 1, 0.0), ("handicrafts", 1, 2, 400000, 2, 0.5)]
 
 
-def test_the_date_range_narrows_the_sales(shop):
+def test_the_date_range_narrows_the_sales(two_villages_two_outlets_four_orders):
     january = Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     assert [tuple(r[:4]) for r in SALES_TABLES["sales_by_month"](january).rows] == [("2026-01", 1, 3, 500000)]
 
 
-def test_the_pages_show_tables_and_charts_and_refuse_a_wrong_period(client, login, shop):
+def test_the_pages_show_tables_and_charts_and_refuse_a_wrong_period(client, login,
+                                                                    two_villages_two_outlets_four_orders):
     login(AdminFactory())
     catalogue = client.get("/admin/reports/").get_data(as_text=True)
     assert catalogue.count('<svg class="chart"') == 1 and "Khu tinh hoa làng nghề Việt" in catalogue
@@ -140,7 +142,8 @@ def test_a_long_table_shows_its_top_rows_and_the_csv_has_them_all(client, login,
     assert len(rows) == 1 + views.ROWS_SHOWN + 5
 
 
-def test_each_table_downloads_as_csv_that_excel_opens_with_vietnamese_intact(client, login, shop):
+def test_each_table_downloads_as_csv_that_excel_opens_with_vietnamese_intact(client, login,
+                                                                              two_villages_two_outlets_four_orders):
     login(AdminFactory())
     response = client.get("/admin/reports/sales_by_village.csv?start=2026-01-01&end=2026-12-31")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -153,7 +156,7 @@ def test_each_table_downloads_as_csv_that_excel_opens_with_vietnamese_intact(cli
     assert client.get("/admin/reports/nothing.csv").status_code == 404
 
 
-def test_reports_are_for_admins_only(client, login, shop):
+def test_reports_are_for_admins_only(client, login, two_villages_two_outlets_four_orders):
     login(ProducerUserFactory())
     assert client.get("/admin/reports/").status_code == 403
     assert client.get("/admin/reports/outlets.csv").status_code == 403

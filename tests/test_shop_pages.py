@@ -19,7 +19,7 @@ CUSTOMER = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "kha
 
 
 @pytest.fixture
-def shop(db):
+def three_outlets_stocked(db):
     return make_shop()
 
 
@@ -39,20 +39,20 @@ def checkout_page(client) -> dict:
 
 # --- checkout on one screen ---------------------------------------------------------------------
 
-def test_one_tap_on_the_checkout_page_places_the_order(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 2})
+def test_one_tap_on_the_checkout_page_places_the_order(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 2})
     form = checkout_page(client)
-    response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": shop.b.id,
+    response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": three_outlets_stocked.b.id,
                                               "payment_method": "at_pickup", "place": "1", "accept_terms": "y"})
     (order,) = orders()
     assert response.status_code == 303 and response.location.endswith(f"/orders/{order.number}")
-    assert order.total == 2 * shop.vase.price and order.name == CUSTOMER["name"]
+    assert order.total == 2 * three_outlets_stocked.vase.price and order.name == CUSTOMER["name"]
     assert client.get("/cart").get_data(as_text=True).count('class="cart-line"') == 0
 
 
-def test_a_second_tap_leads_to_the_same_order(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
-    data = {**CUSTOMER, **checkout_page(client), "outlet_id": shop.b.id, "payment_method": "at_pickup",
+def test_a_second_tap_leads_to_the_same_order(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
+    data = {**CUSTOMER, **checkout_page(client), "outlet_id": three_outlets_stocked.b.id, "payment_method": "at_pickup",
             "place": "1", "accept_terms": "y"}
     first = client.post("/checkout", data=data)
     second = client.post("/checkout", data=data)
@@ -60,21 +60,21 @@ def test_a_second_tap_leads_to_the_same_order(client, shop):
     assert second.status_code == 303 and second.location == first.location
 
 
-def test_a_cart_changed_in_another_tab_is_not_placed_unseen(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_a_cart_changed_in_another_tab_is_not_placed_unseen(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     form = checkout_page(client)
-    client.post("/cart/add", data={"product_id": shop.cup.id, "quantity": 1})  # another tab
-    response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": shop.b.id,
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.cup.id, "quantity": 1})  # another tab
+    response = client.post("/checkout", data={**CUSTOMER, **form, "outlet_id": three_outlets_stocked.b.id,
                                               "payment_method": "at_pickup", "place": "1", "accept_terms": "y"})
     assert orders() == []
     assert response.status_code == 303 and response.location.endswith("/checkout")
     assert "Giỏ hàng đã thay đổi" in client.get("/checkout").get_data(as_text=True)
 
 
-def test_a_missing_name_keeps_the_shopper_on_the_page_with_the_error(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_a_missing_name_keeps_the_shopper_on_the_page_with_the_error(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     response = client.post("/checkout", data={**CUSTOMER, **checkout_page(client), "name": "",
-                                              "outlet_id": shop.b.id, "payment_method": "at_pickup",
+                                              "outlet_id": three_outlets_stocked.b.id, "payment_method": "at_pickup",
                                               "place": "1", "accept_terms": "y"})
     assert response.status_code == 200 and orders() == []
     assert "Vui lòng nhập họ và tên." in response.get_data(as_text=True)
@@ -82,29 +82,29 @@ def test_a_missing_name_keeps_the_shopper_on_the_page_with_the_error(client, sho
 
 # --- adding from the product page's script ------------------------------------------------------
 
-def test_adding_with_json_answers_the_message_and_the_new_count(client, shop):
-    response = client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 3},
+def test_adding_with_json_answers_the_message_and_the_new_count(client, three_outlets_stocked):
+    response = client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 3},
                            headers={"Accept": "application/json"})
     assert response.status_code == 200
-    assert response.json["count"] == 3 and shop.vase.name_vi in response.json["message"]
+    assert response.json["count"] == 3 and three_outlets_stocked.vase.name_vi in response.json["message"]
 
 
-def test_adding_too_many_with_json_says_why_in_the_shoppers_language(client, shop):
-    response = client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 10_000},
+def test_adding_too_many_with_json_says_why_in_the_shoppers_language(client, three_outlets_stocked):
+    response = client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 10_000},
                            headers={"Accept": "application/json"})
     assert response.status_code in (200, 409)
     assert response.json["message"]
 
 
-def test_without_javascript_adding_goes_to_the_cart(client, shop):
-    response = client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 1})
+def test_without_javascript_adding_goes_to_the_cart(client, three_outlets_stocked):
+    response = client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 1})
     assert response.status_code == 302 and response.location.endswith("/cart")
 
 
 # --- the header ---------------------------------------------------------------------------------
 
-def test_the_header_has_search_cart_count_language_and_account(client, shop):
-    client.post("/cart/add", data={"product_id": shop.vase.id, "quantity": 2})
+def test_the_header_has_search_cart_count_language_and_account(client, three_outlets_stocked):
+    client.post("/cart/add", data={"product_id": three_outlets_stocked.vase.id, "quantity": 2})
     page = client.get("/").get_data(as_text=True)
     header = page[page.index("<header"):page.index("</header>")]
     assert 'role="search"' in header and 'name="q"' in header

@@ -192,7 +192,7 @@ def _create_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def shop(postgres_url, cluster):
+def listed_vase_at_one_outlet(postgres_url, cluster):
     """A verified producer with a listed product at one outlet, in the instances' database."""
     from storefront import create_app
     from storefront.config import TestingConfig
@@ -229,19 +229,20 @@ def sign_in(session, base: str, email: str, password: str) -> requests.Response:
                         allow_redirects=False, timeout=10)
 
 
-def fill_cart(session, base: str, shop: dict, quantity: int = 1) -> None:
-    token = csrf(session, f"{base}/products/{shop['slug']}")
-    response = session.post(f"{base}/cart/add", data={"csrf_token": token, "product_id": shop["product_id"],
+def fill_cart(session, base: str, listed_vase_at_one_outlet: dict, quantity: int = 1) -> None:
+    token = csrf(session, f"{base}/products/{listed_vase_at_one_outlet['slug']}")
+    response = session.post(f"{base}/cart/add", data={"csrf_token": token,
+                                                      "product_id": listed_vase_at_one_outlet["product_id"],
                                                       "quantity": quantity}, allow_redirects=False, timeout=10)
     assert response.status_code in (302, 303), response.text[:500]
 
 
-def check_out(session, base: str, shop: dict, email: str) -> str:
+def check_out(session, base: str, listed_vase_at_one_outlet: dict, email: str) -> str:
     """Go through checkout on ``base``; return the order page's path."""
     token = csrf(session, f"{base}/checkout")
     session.post(f"{base}/checkout", data={
         "csrf_token": token, "name": "Nguyễn Văn Khách", "phone": "0912345678", "email": email,
-        "payment_method": "at_pickup", "outlet_id": shop["outlet_id"], "review": "1"}, timeout=10)
+        "payment_method": "at_pickup", "outlet_id": listed_vase_at_one_outlet["outlet_id"], "review": "1"}, timeout=10)
     page = session.get(f"{base}/checkout/review", timeout=10).text
     placed = session.post(f"{base}/checkout/place", data={"accept_terms": "y",
         "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1],
@@ -261,16 +262,16 @@ def outbox_rows(url: str, email: str) -> list:
         engine.dispose()
 
 
-def test_a_photo_uploaded_through_a_is_served_through_b(cluster, shop):
+def test_a_photo_uploaded_through_a_is_served_through_b(cluster, listed_vase_at_one_outlet):
     a, b = cluster.urls["A"], cluster.urls["B"]
     producer = requests.Session()
-    assert sign_in(producer, a, shop["producer_email"], PASSWORD).status_code in (302, 303)
-    photos = f"{a}/producer/products/{shop['product_id']}/photos"
+    assert sign_in(producer, a, listed_vase_at_one_outlet["producer_email"], PASSWORD).status_code in (302, 303)
+    photos = f"{a}/producer/products/{listed_vase_at_one_outlet['product_id']}/photos"
     response = producer.post(photos, data={"csrf_token": csrf(producer, photos), "alt_vi": "Bình gốm"},
                              files={"photo": ("binh.jpg", jpeg(), "image/jpeg")}, timeout=30)
     assert response.status_code == 200, response.text[:500]
 
-    page = requests.get(f"{b}/products/{shop['slug']}", timeout=10).text
+    page = requests.get(f"{b}/products/{listed_vase_at_one_outlet['slug']}", timeout=10).text
     (large,) = set(re.findall(r'href="([^"]+-1200\.webp)"', page))
     served = requests.get(large, timeout=10)
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/webp"
@@ -278,13 +279,13 @@ def test_a_photo_uploaded_through_a_is_served_through_b(cluster, shop):
     assert not any((cluster.tmp / "media-A").rglob("*.webp"))  # nothing kept on A's disk
 
 
-def test_a_cart_filled_on_a_checks_out_on_b_and_the_worker_mails_once(cluster, shop, smtp_inbox,
+def test_a_cart_filled_on_a_checks_out_on_b_and_the_worker_mails_once(cluster, listed_vase_at_one_outlet, smtp_inbox,
                                                                        postgres_url):
     a, b = cluster.urls["A"], cluster.urls["B"]
     shopper = requests.Session()
-    fill_cart(shopper, a, shop, quantity=2)
+    fill_cart(shopper, a, listed_vase_at_one_outlet, quantity=2)
 
-    order_path = check_out(shopper, b, shop, "khach-ab@example.com")
+    order_path = check_out(shopper, b, listed_vase_at_one_outlet, "khach-ab@example.com")
 
     assert "Bình gốm men lam" in shopper.get(f"{a}{order_path}", timeout=10).text
     mails = wait_for(lambda: [m for m in smtp_inbox.messages if m["To"] == "khach-ab@example.com"],
@@ -298,7 +299,7 @@ def test_a_cart_filled_on_a_checks_out_on_b_and_the_worker_mails_once(cluster, s
     assert order_path.rsplit("/", 1)[-1] in mails[0]["Subject"]
 
 
-def test_the_login_rate_limit_counts_attempts_on_both_instances(cluster, shop):
+def test_the_login_rate_limit_counts_attempts_on_both_instances(cluster, listed_vase_at_one_outlet):
     a, b = cluster.urls["A"], cluster.urls["B"]
     answers = []
     for attempt in range(6):
@@ -308,11 +309,11 @@ def test_the_login_rate_limit_counts_attempts_on_both_instances(cluster, shop):
     assert answers[5] == 429  # the sixth in a minute, whichever instance gets it
 
 
-def test_stopping_a_loses_nothing(cluster, shop):
+def test_stopping_a_loses_nothing(cluster, listed_vase_at_one_outlet):
     a, b = cluster.urls["A"], cluster.urls["B"]
     shopper = requests.Session()
-    fill_cart(shopper, a, shop)
-    before = requests.get(f"{b}/products/{shop['slug']}", timeout=10).text
+    fill_cart(shopper, a, listed_vase_at_one_outlet)
+    before = requests.get(f"{b}/products/{listed_vase_at_one_outlet['slug']}", timeout=10).text
 
     cluster.stop("A")
 
@@ -321,7 +322,7 @@ def test_stopping_a_loses_nothing(cluster, shop):
     health = requests.get(f"{b}/healthz", timeout=10).json()
     assert health == {"status": "ok", "checks": {"database": "ok", "redis": "ok", "storage": "ok",
                                                  "queue": "ok"}}
-    assert requests.get(f"{b}/products/{shop['slug']}", timeout=10).text.count("-1200.webp") \
+    assert requests.get(f"{b}/products/{listed_vase_at_one_outlet['slug']}", timeout=10).text.count("-1200.webp") \
         == before.count("-1200.webp")
-    order_path = check_out(shopper, b, shop, "khach-after-a@example.com")  # A's cart, on B
+    order_path = check_out(shopper, b, listed_vase_at_one_outlet, "khach-after-a@example.com")  # A's cart, on B
     assert "Bình gốm men lam" in shopper.get(f"{b}{order_path}", timeout=10).text

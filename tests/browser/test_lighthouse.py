@@ -63,7 +63,7 @@ def _cookie_header(context) -> str:
 
 
 @pytest.fixture(scope="module")
-def shop(chromium, live_server, world):
+def catalogue_with_a_cart_and_an_order(chromium, live_server, world):
     """A catalogue with photos, a shopper with a full cart, and one who has placed an order."""
     products = [live_server.run(seed.listed_product, name, name_en, village, [outlet], stars=stars,
                                 price=price)
@@ -109,17 +109,18 @@ PAGES = ("home", "catalogue", "product", "cart", "checkout", "order")
 
 
 @pytest.fixture(scope="module")
-def reports(shop, live_server):
+def reports(catalogue_with_a_cart_and_an_order, live_server):
     require_tool(shutil.which("node"), "node")
     require_tool(LIGHTHOUSE, "lighthouse (npm)")
     base = live_server.url
     plan = {
         "home": (f"{base}/", "", ()),
         "catalogue": (f"{base}/products", "", ()),
-        "product": (f"{base}/products/{shop['product'].slug}", "", ()),
-        "cart": (f"{base}/cart", shop["cart"], ()),
-        "checkout": (f"{base}/checkout", shop["cart"], ()),
-        "order": (f"{base}/orders/{shop['number']}", shop["order"], ("is-crawlable",)),
+        "product": (f"{base}/products/{catalogue_with_a_cart_and_an_order['product'].slug}", "", ()),
+        "cart": (f"{base}/cart", catalogue_with_a_cart_and_an_order["cart"], ()),
+        "checkout": (f"{base}/checkout", catalogue_with_a_cart_and_an_order["cart"], ()),
+        "order": (f"{base}/orders/{catalogue_with_a_cart_and_an_order['number']}",
+                  catalogue_with_a_cart_and_an_order["order"], ("is-crawlable",)),
     }
     for url, cookies, _skip in plan.values():  # the first request of each page builds caches
         urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=30).read()
