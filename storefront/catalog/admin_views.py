@@ -31,7 +31,7 @@ def take_down(product_id: int):
     product = db.get_or_404(Product, product_id)
     form = TakedownForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.reason.errors) or _("Yêu cầu không hợp lệ."), "error")
+        flash(" ".join(map(str, form.reason.errors)) or _("Yêu cầu không hợp lệ."), "error")
     else:
         try:
             takedown.take_down(product, by=current_user, reason=form.reason.data)
