@@ -54,9 +54,11 @@ node_modules/.installed: package.json package-lock.json
 run: setup
 	APP_ENV=development $(BIN)/flask db upgrade
 	APP_ENV=development $(BIN)/flask seed-demo --if-empty
-	@# One worker beside the web server (mail, refunds, the periodic jobs); Ctrl-C stops both.
-	@APP_ENV=development $(BIN)/flask worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@# One worker beside the web server (mail, refunds, the periodic jobs) and a mail sink on 127.0.0.1:1025
+	@# that prints every message the shop sends; Ctrl-C stops all three.
+	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:1025 & sink=$$!; \
+	APP_ENV=development $(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker $$sink 2>/dev/null; wait $$worker $$sink 2>/dev/null' EXIT INT TERM; \
 	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set, then the two-instance

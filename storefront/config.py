@@ -321,6 +321,9 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     HSTS_SECONDS = 0  # plain http on 127.0.0.1
+    # `make run` starts a local mail sink on 1025 that prints every message (links to confirm, reset, orders).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "1025"))
 
     # Clearly fake, so nobody mistakes the demo for a real shop.
     OPERATOR_LEGAL_NAME = os.environ.get("OPERATOR_LEGAL_NAME", "CÔNG TY DEMO OCOP (KHÔNG CÓ THẬT)")
@@ -338,6 +341,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
+    MAIL_SERVER, MAIL_PORT = Config.MAIL_SERVER, Config.MAIL_PORT  # tests start their own SMTP servers
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
