@@ -4,13 +4,15 @@ A composition root (only ``create_app`` imports it). Orders announces events tha
 on in the same transaction (``orders/signals.py``); the receivers are connected here, not where
 they are written, so they are connected whenever an app exists and never by the accident of an
 import. What orders and the catalogue ask of the pickup calendar and the shop's bank account
-above them is handed in here too (``orders/hooks.py``, ``catalog.models.describe_weeks_with``,
+above them, and the catalogue of the experiences, is handed in here too (``orders/hooks.py``,
+``catalog.models.describe_weeks_with``, ``catalog.services.describe_dated_with``,
 ``catalog.api_views.add_product_fields``). ``tests/test_wiring.py`` checks every receiver is
 connected after ``create_app``.
 """
 from .booking_changes import services as booking_changes
 from .bookings import placing as booking_placing
-from .catalog import api_views as catalog_api, models as catalog_models
+from .catalog import api_views as catalog_api, models as catalog_models, services as catalog_services
+from .experiences import queries as experience_queries
 from .experiences.signals import session_cancelled
 from .orders import hooks as order_hooks
 from .finance import posting as finance_posting
@@ -41,4 +43,5 @@ def connect() -> None:
                      transfer_available=bank_account.transfer_available,
                      bookings=booking_placing)
     catalog_models.describe_weeks_with(display.week_summary)
+    catalog_services.describe_dated_with(experience_queries.dated_listings)
     catalog_api.add_product_fields(pickup_api.add_ready_days)

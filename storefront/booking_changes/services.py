@@ -22,6 +22,7 @@ from ..experiences.sessions import booking_closes_at
 from ..extensions import db
 from ..notifications import services as notify
 from ..orders.locks import lock_order
+from ..orders.services import settle_at_pickup
 from ..orders.transitions import Actor, record
 from ..payments.refunds import give_back
 from ..timeutil import utcnow
@@ -149,10 +150,15 @@ def _move_seats(booking: Booking, from_id: int, to_id: int) -> None:
 
 
 def _end(order, booking: Booking, reason: str, by: Actor, now: datetime, *, kind: str) -> None:
-    """Cancel the booking, give its seats back and owe back what was paid for it (no commit)."""
+    """Cancel the booking, give its seats back and owe back what was paid for it (no commit).
+
+    An order paid at the venue whose other parts were all settled is paid now (its goods
+    handed over and paid at the counter, say): this booking was the last still to come.
+    """
     seats.release(booking, reason=reason, now=now)
     give_back(order, booking.subtotal, reason, key=f"booking-{booking.id}", by=by)
     record(order, kind, by, note=reason)
+    settle_at_pickup(order, by)
 
 
 # --- the producer cancelled a session ---------------------------------------------------------
@@ -206,7 +212,9 @@ def record_no_shows(*, now: datetime | None = None) -> int:
 
     Its seats stay counted (the session is over) and nothing is refunded: money the shop holds for
     it becomes the producer's sale in the books (``bookings.money.given``). Returns how many.
-    Safe to run twice and beside check-ins: each row moves only from ``confirmed``.
+    Safe to run twice and beside check-ins: each row moves only from ``confirmed``. Each order
+    is locked before its booking moves (in order id order, as a check-in locks it first); an order
+    paid at the venue whose other parts were all settled is paid once its last booking is a no-show.
     """
     now = now or utcnow()
     with transaction():
@@ -214,9 +222,10 @@ def record_no_shows(*, now: datetime | None = None) -> int:
         bookings = db.session.scalars(
             select(Booking).where(Booking.status == BookingStatus.CONFIRMED,
                                   Booking.checked_in_at.is_(None), Booking.session_id.in_(ended))
-            .order_by(Booking.id)).all()
+            .order_by(Booking.order_id, Booking.id)).all()
         marked = 0
         for booking in bookings:
+            order = lock_order(booking.order_id)
             moved = db.session.execute(
                 update(Booking).where(Booking.id == booking.id, Booking.status == BookingStatus.CONFIRMED,
                                       Booking.checked_in_at.is_(None))
@@ -228,4 +237,5 @@ def record_no_shows(*, now: datetime | None = None) -> int:
                 # Past the free-cancellation deadline and not refunded: paid by card or transfer,
                 # the seats are the producer's sale now (paid at the venue: nothing was paid).
                 booking_money.given(booking, "no-show")
+                settle_at_pickup(order, "system")
     return marked

@@ -12,7 +12,11 @@ A booking is its experience producer's sale. Its money moves in the books twice 
   no-show is not refunded, as the returns policy says), the seats' amount less the operator's fee
   becomes the producer's. A pay-at-the-venue no-show paid nothing, so nothing moves.
 """
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..experiences.models import PlaceKind
 from ..extensions import db
@@ -80,6 +84,37 @@ def collect(booking: Booking, by, method: str | None, amount: int | None) -> Boo
     record(booking.order, "booking_payment", by,
            note=f"{booking.experience_name}: {due} VND, {COUNTER_METHOD_LABELS[CounterMethod(method)]}")
     return payment
+
+
+@dataclass(frozen=True)
+class VenueDues:
+    """What an order's bookings paid at the venue come to, for the order's money rule (``orders.dues``).
+
+    ``settled``: no booking is still to happen (each was checked in, cancelled or a no-show);
+    ``owed``: what the bookings checked in cost; ``collected``: what the places took for them
+    (``BookingPayment``). A cancelled booking or a no-show paid at the venue owes nothing.
+    """
+
+    settled: bool
+    owed: int
+    collected: int
+
+
+_ENDED = (BookingStatus.CHECKED_IN, BookingStatus.CANCELLED, BookingStatus.NO_SHOW)
+
+
+def venue_dues(order) -> VenueDues:
+    """Return what the order's bookings owe and paid at the venue, read afresh (caller's transaction).
+
+    The bookings and their payments are reloaded, so a check-in committed meanwhile by another
+    place (waited for on the order's lock) counts.
+    """
+    bookings = db.session.scalars(
+        select(Booking).where(Booking.order_id == order.id).options(selectinload(Booking.payment))
+        .execution_options(populate_existing=True)).all()
+    return VenueDues(settled=all(b.status in _ENDED for b in bookings),
+                     owed=sum(b.subtotal for b in bookings if b.status == BookingStatus.CHECKED_IN),
+                     collected=sum(b.payment.amount for b in bookings if b.payment is not None))
 
 
 def money_held(booking: Booking) -> int:

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify
 from ..timeutil import utcnow
-from . import seats, tickets
+from . import money, seats, tickets
 from .models import Booking, BookingSeat, BookingStatus
 
 MAX_TICKETS = 20
@@ -159,3 +159,4 @@ def past_free_change(bookings, now=None) -> bool:
 # What ``orders`` reaches through ``orders.hooks.bookings`` besides the functions above.
 SessionFull = seats.SessionFull
 set_codes = tickets.set_codes
+venue_dues = money.venue_dues

@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..orders.locks import lock_order
+from ..orders.services import settle_at_pickup
 from ..text import CODE_ALPHABET
 from ..timeutil import utcnow
 from ..unit_of_work import transaction
@@ -92,7 +94,10 @@ def check_in(booking: Booking, code: str, by, *, collected: str | None = None,
 
     A booking paid at the venue is paid in the same step: ``collected`` (cash or transfer) and
     the ``amount`` the page showed are recorded and posted (``money.collect``); the experience
-    given becomes the producer's sale in the books (``money.given``), in this transaction.
+    given becomes the producer's sale in the books (``money.given``), in this transaction; and
+    its order is marked paid when that was the last of it to settle
+    (``orders.services.settle_at_pickup``). The order is locked first, as every change to a
+    booking locks it (``booking_changes``), so a cancel and a check-in cannot deadlock.
 
     :raises TicketLocked: after too many wrong codes, for a while.
     :raises NotCheckable: unpaid, cancelled, or already checked in (with when).
@@ -100,6 +105,7 @@ def check_in(booking: Booking, code: str, by, *, collected: str | None = None,
     :raises money.MoneyNotCollected, money.AmountChanged: the code is right but money is due.
     """
     with transaction():
+        order = lock_order(booking.order_id)
         booking = db.session.scalars(select(Booking).where(Booking.id == booking.id)
                                      .with_for_update(key_share=True)
                                      .execution_options(populate_existing=True)).one()
@@ -117,6 +123,7 @@ def check_in(booking: Booking, code: str, by, *, collected: str | None = None,
             booking.checked_in_by_id = getattr(by, "id", None)
             booking.failed_code_attempts = 0
             money.given(booking, "check-in")
+            settle_at_pickup(order, by)
         else:
             _note_wrong_code(booking, now)
     if not right:

@@ -22,7 +22,7 @@ def product_card(item, heading: str = "h3", star_label: str | None = None, lazy:
     key = (str(current_locale()), product.slug, product.name, product.price, product.unit,
            producer.name, producer.village.display_name,
            photo.small_key if photo else None, photo.alt if photo else None,
-           item.stars, item.sold_out, star_label, heading, lazy)
+           item.stars, item.sold_out, item.dated, star_label, heading, lazy)
     cards = current_app.extensions.setdefault(_CARDS, {})
     html = cards.get(key)
     if html is None:

@@ -35,6 +35,30 @@ class TakenDown(NotInCatalog):
 _UNSET = object()
 
 
+@dataclass(frozen=True)
+class Dated:
+    """What a dated listing (an experience) offers instead of stock: its next session on sale
+    with a seat left (``first_day``, None when there is none) and the seats left in it."""
+
+    first_day: date | None
+    seats_left: int
+
+
+def _no_dates(product_ids: list[int]) -> dict[int, Dated]:
+    return {}
+
+
+# Experiences build on the catalogue (so it does not import them): ``storefront/wiring.py`` hands
+# in ``experiences.queries.dated_listings`` at start-up, {product id: Dated} for the experiences.
+_dated_of = _no_dates
+
+
+def describe_dated_with(dated_of) -> None:
+    """Use ``dated_of(product ids) -> {product id: Dated}`` (experiences only) for ``Listed.dated``."""
+    global _dated_of
+    _dated_of = dated_of
+
+
 @dataclass
 class Listed:
     """A listed product with the star level of the certificate that lists it."""
@@ -44,10 +68,13 @@ class Listed:
     certificate: Certificate | None = None
     # The first photo when the page loaded only that one (cards show no other).
     cover: Photo | None | object = _UNSET
+    # An experience's sessions (``Dated``); None for goods, which sell from stock.
+    dated: Dated | None = None
 
     @property
     def sold_out(self) -> bool:
-        return stock.is_sold_out(self.product)
+        seats = self.dated.seats_left if self.dated is not None else None
+        return stock.is_sold_out(self.product, seats_left=seats)
 
     @property
     def first_photo(self) -> Photo | None:
@@ -125,7 +152,15 @@ def _counts(filters: CatalogFilters, scope: Scope, today: date):
 
 
 def _listed(rows) -> list[Listed]:
-    return [Listed(product, stars, cover=cover) for product, stars, cover in rows]
+    return _with_dates([Listed(product, stars, cover=cover) for product, stars, cover in rows])
+
+
+def _with_dates(items: list[Listed]) -> list[Listed]:
+    """Give each experience among ``items`` its sessions on sale (one query for the page)."""
+    dated = _dated_of([item.product.id for item in items]) if items else {}
+    for item in items:
+        item.dated = dated.get(item.product.id)
+    return items
 
 
 def featured(limit: int = FEATURED, today: date | None = None) -> list[Listed]:
@@ -151,7 +186,7 @@ def product_detail(slug: str, today: date | None = None) -> Listed:
             raise TakenDown(gone)
         raise NotInCatalog(slug)
     product, certificate = row
-    return Listed(product, certificate.stars, certificate)
+    return _with_dates([Listed(product, certificate.stars, certificate)])[0]
 
 
 VILLAGES_PER_PAGE = 60

@@ -26,8 +26,15 @@ class OutOfStock(Exception):
         )
 
 
-def is_sold_out(product: Product) -> bool:
-    """Tell whether no unit of the product is left."""
+def is_sold_out(product: Product, *, seats_left: int | None = None) -> bool:
+    """Tell whether nothing of the product is left to sell.
+
+    A dated listing (an experience) sells seats in its sessions, not units: its product's stock
+    counts for nothing. Pass ``seats_left``, the seats left in its next session on sale (0 when
+    none is), and it is sold out when that is 0.
+    """
+    if seats_left is not None:
+        return seats_left <= 0
     return product.stock <= 0
 
 

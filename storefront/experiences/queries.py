@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.listing_table import ListingRow, listed_on
 from ..catalog.models import Producer, Product, Village
+from ..catalog.services import Dated
 from ..extensions import db
 from ..timeutil import local_today, utcnow
 from .errors import NotAnExperience
@@ -175,3 +176,35 @@ def detail(slug: str, *, today: date | None = None, now: datetime | None = None)
     experience, stars, village = row
     rows = db.session.execute(_offered_query(today, now).where(Experience.id == experience.id)).all()
     return ExperiencePage(experience, stars, village, [item.session for item in _offered(rows, now)])
+
+
+def dated_listings(product_ids: list[int], *, today: date | None = None,
+                   now: datetime | None = None) -> dict[int, Dated]:
+    """Return {product id: Dated} for the experiences among ``product_ids``: the day of the next
+    session on sale with a seat left and its seats left (no day, 0 seats: none is on sale).
+
+    The catalogue's cards and product page show this instead of the product's stock
+    (``catalog.services.describe_dated_with``, wired in ``storefront/wiring.py``).
+    """
+    if not product_ids:
+        return {}
+    today, now = today or local_today(), now or utcnow()
+    experiences = db.session.scalars(select(Experience.product_id)
+                                     .where(Experience.product_id.in_(product_ids))).all()
+    if not experiences:
+        return {}
+    found = {product_id: Dated(None, 0) for product_id in experiences}
+    rows = db.session.execute(
+        select(ExperienceSession, Experience.product_id)
+        .join(Experience, Experience.id == ExperienceSession.experience_id)
+        .join(ListingRow, ListingRow.product_id == Experience.product_id)
+        .where(Experience.product_id.in_(experiences), *listed_on(today),
+               ListingRow.listed_until > ExperienceSession.day,
+               ExperienceSession.status == SessionStatus.OPEN, ExperienceSession.starts_at > now,
+               ExperienceSession.seats_taken < ExperienceSession.capacity)
+        .options(selectinload(ExperienceSession.experience))
+        .order_by(ExperienceSession.starts_at, ExperienceSession.id)).all()
+    for session, product_id in rows:
+        if found[product_id].first_day is None and now < booking_closes_at(session):
+            found[product_id] = Dated(session.day, session.seats_left)
+    return found

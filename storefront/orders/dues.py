@@ -4,7 +4,12 @@ hand-over and the order's settlement share.
 An order paid at pickup may be split over several outlets, and part of it may already have come in
 by bank transfer (``Order.amount_received``). Each counter collects what its pickup's lines cost,
 less whatever the order holds beyond what its other handed-over pickups cost.
+
+The same order may hold bookings paid at the venue: each is paid at its check-in
+(``bookings.money.collect``, a ``BookingPayment``), and the order is paid only once its goods and
+its bookings are all settled (``fully_paid``, asking ``hooks.bookings.venue_dues``).
 """
+from . import hooks
 from .models import CounterPayment, LineStatus, Order, PaymentMethod, Pickup, PickupStatus
 
 P = PickupStatus
@@ -48,11 +53,18 @@ def counter_payment_of(pickup: Pickup) -> CounterPayment | None:
 
 
 def fully_paid(order: Order) -> bool:
-    """Tell whether every pickup has ended and the money held covers what was handed over.
+    """Tell whether every pickup and every booking has ended and the money held covers what was
+    handed over and what the bookings checked in cost.
 
-    An order nothing was handed over for is not paid: nothing was taken for it.
+    Money held: transfers and counter payments (``held_for``) and what the places took at
+    check-in (``BookingPayment``). An order nothing was handed over or checked in for is not
+    paid: nothing was taken for it; nor is one with a booking still to come, whose money the
+    place has yet to take.
     """
     if not all(p.status in ENDED for p in order.pickups):
         return False
-    owed = sum(owed_by(p) for p in order.pickups if p.status == P.COLLECTED)
-    return owed > 0 and held_for(order) >= owed
+    venue = hooks.bookings.venue_dues(order)
+    if not venue.settled:
+        return False
+    owed = sum(owed_by(p) for p in order.pickups if p.status == P.COLLECTED) + venue.owed
+    return owed > 0 and held_for(order) + venue.collected >= owed

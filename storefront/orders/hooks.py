@@ -20,7 +20,8 @@ window_passed: Callable[..., bool] = _not_wired
 transfer_available: Callable[[], bool] = _not_wired
 # What placing, paying and expiring an order do for its bookings (``bookings.placing``, a module:
 # wanted_of, lock_sessions, check, add_bookings, set_codes, send_ticket, confirm, release_unpaid,
-# open_of, past_free_change, and the errors BookingRefused and SessionFull). Bookings build on orders, so orders asks here.
+# open_of, past_free_change, venue_dues, and the errors BookingRefused and SessionFull). Bookings
+# build on orders, so orders asks here.
 bookings = None
 
 

@@ -174,8 +174,13 @@ def _refuse_while_locked(pickup: Pickup) -> None:
 
 
 def settle_at_pickup(order: Order, by: Actor = "system") -> None:
-    """Mark a pay-at-pickup order paid once every pickup has ended and the money held covers
-    what was handed over (in the caller's transaction). Never on a hand-over alone."""
+    """Mark a pay-at-pickup (or at-the-venue) order paid once every pickup and booking has ended
+    and the money held covers what was handed over and checked in (``dues.fully_paid``; in the
+    caller's transaction, with the order locked). Never on a hand-over or check-in alone.
+
+    Called after a hand-over, a check-in, and after a pickup or booking of the order ended
+    otherwise (cancelled, no-show), since the last part to end may be any of them.
+    """
     if order.payment_method != PaymentMethod.AT_PICKUP or order.paid_at is not None:
         return
     if dues.fully_paid(order):
@@ -203,6 +208,8 @@ def cancel_pickup(pickup: Pickup, by: Actor, reason: str, *, by_shopper: bool = 
             raise InvalidTransition(_("Đơn đã sẵn sàng tại điểm bán nên không thể tự huỷ. "
                                       "Vui lòng liên hệ điểm bán."))
         _end_with_refund(pickup, P.CANCELLED, by, reason)
+        lock_order(pickup.order_id)  # after the pickups, as a hand-over locks them
+        settle_at_pickup(pickup.order, by)  # the other parts may all be settled already
 
 
 def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = False) -> None:
@@ -215,22 +222,24 @@ def cancel_order(order: Order, by: Actor, reason: str, *, by_shopper: bool = Fal
     """
     with transaction():
         lock_pickups(order.pickups)
+        lock_order(order.id)  # after the pickups, as a hand-over locks them
         open_pickups = [p for p in order.pickups if p.status in OPEN_PICKUP]
         open_bookings = hooks.bookings.open_of(order)
         if not open_pickups and not open_bookings:
             raise InvalidTransition(_("Đơn hàng này không còn gì để huỷ."))
-        if by_shopper and open_pickups and not shopper_may_cancel_order(order):
+        if by_shopper and not shopper_may_cancel_order(order):  # the order page's rule too
+            if hooks.bookings.past_free_change(open_bookings):
+                raise InvalidTransition(_("Một lượt đặt chỗ trong đơn đã quá hạn huỷ miễn phí nên "
+                                          "không thể tự huỷ cả đơn. Vui lòng liên hệ cơ sở."))
             raise InvalidTransition(_("Một phần đơn đã sẵn sàng tại điểm bán nên không thể tự "
                                       "huỷ. Vui lòng liên hệ điểm bán."))
-        if by_shopper and hooks.bookings.past_free_change(open_bookings):
-            raise InvalidTransition(_("Một lượt đặt chỗ trong đơn đã quá hạn huỷ miễn phí nên không "
-                                      "thể tự huỷ cả đơn. Vui lòng liên hệ cơ sở."))
         if open_bookings:
             order_cancelled.send(order, reason=reason, by=by)
         for pickup in open_pickups:
             _end_with_refund(pickup, P.CANCELLED, by, reason)
         if not open_pickups and order.payment_status == PaymentStatus.PENDING:
             payment.mark_failed(order, by, reason)  # nothing left to pay for
+        settle_at_pickup(order, by)  # what was handed over or checked in before is paid for
 
 
 def _end_with_refund(pickup: Pickup, to: PickupStatus, by: Actor, reason: str) -> None:

@@ -10,6 +10,7 @@ from ..catalog import stock
 from ..extensions import db
 from ..notifications import services as notify
 from ..timeutil import utcnow
+from . import hooks
 from .models import PICKUP_STATUS_LABELS, LineStatus, OrderEvent, PaymentStatus, PickupStatus
 from .money_events import MoneyKind, announce
 
@@ -134,10 +135,15 @@ def shopper_may_cancel(pickup) -> bool:
     return pickup.status in SHOPPER_MAY_CANCEL
 
 
-def shopper_may_cancel_order(order) -> bool:
-    """Tell whether the shopper may cancel the whole order: something is open, nothing ready."""
+def shopper_may_cancel_order(order, now=None) -> bool:
+    """Tell whether the shopper may cancel the whole order: a pickup or a booking is still open,
+    no open pickup is ready, and no open booking is past its experience's free-cancellation
+    deadline (``hooks.bookings.past_free_change``). The order page's button and
+    ``services.cancel_order`` both ask this."""
     live = [p for p in order.pickups if p.status in OPEN_PICKUP]
-    return bool(live) and all(shopper_may_cancel(p) for p in live)
+    bookings = hooks.bookings.open_of(order)
+    return bool(live or bookings) and all(shopper_may_cancel(p) for p in live) \
+        and not hooks.bookings.past_free_change(bookings, now)
 
 
 def _label(status: PickupStatus) -> str:
