@@ -59,3 +59,20 @@ def test_the_product_form_offers_the_unit_list_in_both_languages(signed_in):
     page = signed_in.get("/producer/products/new").get_data(as_text=True)
     assert 'list="unit-choices"' in page
     assert '<option value="hộp" label="hộp — box">' in page
+
+
+@pytest.mark.parametrize("headers, shown", [(EN, "box of 500 g"), ({"Accept-Language": "vi"}, "hộp 500 g")])
+def test_an_order_line_shows_its_frozen_unit_in_the_readers_language(app, headers, shown):
+    from storefront.orders.models import OrderLine
+    line = OrderLine(product_name="Chè sen", unit="hộp 500 g", quantity=1, unit_price=450000)
+    with app.test_request_context("/", headers=headers):
+        assert line.unit_shown == shown
+
+
+def test_an_order_line_with_a_free_text_unit_takes_the_producers_english_if_still_the_same(app):
+    from storefront.orders.models import OrderLine
+    product = ProductFactory(unit_vi="nải to", unit_en="large bunch")
+    same = OrderLine(product=product, product_name=product.name, unit="nải to", quantity=1, unit_price=1)
+    changed = OrderLine(product=product, product_name=product.name, unit="nải nhỏ", quantity=1, unit_price=1)
+    with app.test_request_context("/", headers=EN):
+        assert (same.unit_shown, changed.unit_shown) == ("large bunch", "nải nhỏ")

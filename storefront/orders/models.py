@@ -3,7 +3,9 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from ..catalog.units import english_unit
 from ..extensions import db
+from ..i18n import current_language
 from ..model_checks import one_of
 from ..timeutil import utcnow
 
@@ -174,6 +176,15 @@ class OrderLine(db.Model):
     @property
     def amount(self) -> int:
         return self.quantity * self.unit_price
+
+    @property
+    def unit_shown(self) -> str:
+        """Return the unit frozen at checkout in the reader's language (an English reader gets a known
+        unit, or the producer's own English, in English), as ``Product.unit`` does for the shelf."""
+        if current_language() != "en":
+            return self.unit
+        same_unit = self.product is not None and self.product.unit_vi == self.unit
+        return english_unit(self.unit) or (self.product.unit_en if same_unit else None) or self.unit
 
 
 class CounterMethod(enum.StrEnum):
