@@ -106,6 +106,31 @@ def einvoice_problem(settings) -> str | None:
     return None
 
 
+# Zalo's rotated refresh token and its access token are kept in the database (provider_token),
+# encrypted with NOTIFY_TOKEN_KEY (storefront/notifications/zalo.py).
+ZALO_SETTINGS = ("ZALO_APP_ID", "ZALO_APP_SECRET", "ZALO_REFRESH_TOKEN")
+
+
+def notify_problem(settings) -> str | None:
+    """Return why Zalo's tokens could not be stored encrypted (a ``ZALO_*`` app is set), or None."""
+    get = settings.get if isinstance(settings, dict) else lambda name: getattr(settings, name, None)
+    if not any(get(name) for name in ZALO_SETTINGS):
+        return None
+    how = ("python -c 'from cryptography.fernet import Fernet; "
+           "print(Fernet.generate_key().decode())'")
+    key = get("NOTIFY_TOKEN_KEY")
+    if not key:
+        return ("Zalo ZNS is configured (ZALO_*), so its rotated tokens are kept in the database "
+                f"encrypted with NOTIFY_TOKEN_KEY, which is missing: a Fernet key, {how}.")
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        return f"NOTIFY_TOKEN_KEY must be a Fernet key (32 bytes, url-safe base64): {how}"
+    return None
+
+
 def _check_seller(cls) -> None:
     if problem := seller_problem(cls.SELLER_OF_RECORD):
         raise ConfigError(problem)
@@ -244,6 +269,8 @@ class Config:
     ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
     ZALO_TEMPLATES = os.environ.get("ZALO_TEMPLATES", "")  # JSON: event -> approved template id
     ZALO_REPORT_WAIT_SECONDS = float(os.environ.get("ZALO_REPORT_WAIT_SECONDS", "900"))
+    # A Fernet key encrypting the rotated Zalo tokens in provider_token; production needs it with ZALO_*.
+    NOTIFY_TOKEN_KEY = os.environ.get("NOTIFY_TOKEN_KEY")
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER")  # "esms"
     ESMS_URL = os.environ.get("ESMS_URL", "https://rest.esms.vn")
     ESMS_API_KEY = os.environ.get("ESMS_API_KEY")
@@ -307,6 +334,8 @@ class Config:
             raise ConfigError(_NO_OPERATOR + ", ".join(missing))
         if problem := einvoice_problem(cls):
             raise ConfigError(problem)
+        if problem := notify_problem(cls):
+            raise ConfigError(problem)
 
 
 class DevelopmentConfig(Config):
@@ -355,6 +384,7 @@ class TestingConfig(DevelopmentConfig):
     BANK_WEBHOOK_API_KEY = None
     ZALO_APP_ID = ZALO_APP_SECRET = ZALO_REFRESH_TOKEN = ZALO_OA_SECRET_KEY = None  # tests turn
     ZALO_TEMPLATES = ""                                                             # them on
+    NOTIFY_TOKEN_KEY = None
     SMS_PROVIDER = ESMS_API_KEY = ESMS_SECRET_KEY = ESMS_BRANDNAME = SMS_CALLBACK_SECRET = None
     # The cheapest argon2id: a strong hash costs ~0.5 s here, and tests hash hundreds of passwords.
     PASSWORD_HASH_TIME_COST = 1

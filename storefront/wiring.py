@@ -6,7 +6,8 @@ they are written, so they are connected whenever an app exists and never by the 
 import. What orders and the catalogue ask of the pickup calendar and the shop's bank account
 above them, and the catalogue of the experiences, is handed in here too (``orders/hooks.py``,
 ``catalog.models.describe_weeks_with``, ``catalog.services.describe_dated_with``,
-``catalog.api_views.add_product_fields``). ``tests/test_wiring.py`` checks every receiver is
+``catalog.api_views.add_product_fields``), and notices of the consent records above them
+(``notifications.hooks``, ``privacy.notices``). ``tests/test_wiring.py`` checks every receiver is
 connected after ``create_app``.
 """
 from .booking_changes import services as booking_changes
@@ -17,9 +18,11 @@ from .experiences.signals import session_cancelled
 from .orders import hooks as order_hooks
 from .finance import posting as finance_posting
 from .invoices import services as invoices
+from .notifications import hooks as notification_hooks
 from .orders.signals import money_moved, order_cancelled, payment_expired, pickup_ended
 from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
+from .privacy import notices as privacy_notices
 
 # (signal, receiver): every receiver of every event the domains send.
 RECEIVERS = (
@@ -45,3 +48,6 @@ def connect() -> None:
     catalog_models.describe_weeks_with(display.week_summary)
     catalog_services.describe_dated_with(experience_queries.dated_listings)
     catalog_api.add_product_fields(pickup_api.add_ready_days)
+    # promotional notices need the consent per channel; a stop link withdraws it (issue 22's records)
+    notification_hooks.wire(consented_channels=privacy_notices.allowed_channels,
+                            channel_stopped=privacy_notices.withdraw_for_stop)

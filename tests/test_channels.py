@@ -11,6 +11,7 @@ import time_machine
 
 from storefront.extensions import db
 from storefront.notifications import channels, dispatch, esms as esms_provider, events
+from storefront.notifications import zalo as zalo_provider
 from storefront.notifications.models import DeliveryStatus as S, ProviderToken
 from storefront.orders import services as order_services
 from storefront.timeutil import utcnow
@@ -211,8 +212,9 @@ def test_the_access_token_is_refreshed_and_the_rotated_refresh_token_kept(app, z
     placed_at_pickup()
     sweep()
     assert zalo.refreshes == ["refresh-0"]
-    row = db.session.get(ProviderToken, "zalo")
-    assert row.refresh_token == "refresh-1" and row.access_token == "access-1"
+    row = db.session.get(ProviderToken, "zalo")  # kept encrypted (tests/test_notice_tokens_consents.py)
+    assert zalo_provider._open(row.refresh_token) == ("refresh-1", False)
+    assert zalo_provider._open(row.access_token) == ("access-1", False)
     assert row.access_expires_at > utcnow() + timedelta(hours=24)
 
     placed_at_pickup()
@@ -296,12 +298,20 @@ def test_a_shopper_stops_zalo_from_the_link_and_notices_go_by_sms(app, zalo, esm
 
 
 def test_promotional_notices_go_only_by_the_channels_opted_in(app, zalo, esms):
+    from storefront.privacy import consents
+    from storefront.privacy.models import Purpose
+    from tests.support.factories import UserFactory
+
+    user = UserFactory(email="khach@example.com", phone="0912345678")
+    values = {"order_number": "OC-2026-000001", "amount": "1 đ", "customer_name": "A"}
     assert channels.notify("payment_received", locale="vi", phone="0912345678",
-                           email="khach@example.com", promotional=True, opted_in=set()) is None
+                           email="khach@example.com", promotional=True, user=user,
+                           values=values) is None  # no consent recorded: no channel
+    assert channels.notify("payment_received", locale="vi", phone="0912345678",
+                           email="khach@example.com", promotional=True, values=values) is None
+    consents.record_choices(user, {Purpose.NEWS_SMS})
     notice = channels.notify("payment_received", locale="vi", phone="0912345678",
-                             email="khach@example.com", promotional=True, opted_in={"sms"},
-                             values={"order_number": "OC-2026-000001", "amount": "1 đ",
-                                     "customer_name": "A"})
+                             email="khach@example.com", promotional=True, user=user, values=values)
     db.session.commit()
     sweep()
     assert zalo.messages == [] and [d.channel for d in notice.deliveries] == ["sms"]

@@ -7,7 +7,7 @@ without Zalo or SMS configured they stay plain mails, exactly as before.
 """
 from ..extensions import db
 from ..unit_of_work import on_commit
-from . import dispatch
+from . import dispatch, hooks
 from .events import EVENTS, params_for
 from .models import Notice
 from .routing import international, phone_channels_on
@@ -18,13 +18,15 @@ _SEEN = "notices_seen"
 
 def notify(event: str, *, locale: str, order=None, phone: str | None = None,
            email: str | None = None, mail: tuple[str, str, str] | None = None,
-           promotional: bool = False, opted_in: set[str] | None = None, **context) -> Notice | None:
+           promotional: bool = False, user=None, **context) -> Notice | None:
     """Write ``event`` for one recipient and start its first channel; return the notice.
 
     ``mail`` is the (kind, subject, body) the e-mail channel sends. A promotional notice goes
-    only by the channels in ``opted_in`` (the recipient's recorded opt-ins). Returns None when
-    no channel can carry it.
+    only by the channels ``user`` opted in to in its consent records (``hooks.consented_channels``,
+    read now and kept on the notice); without a user (a guest's contact has no consent records)
+    it goes by none. Returns None when no channel can carry it.
     """
+    opted_in = hooks.consented_channels(user) if promotional and user is not None else set()
     phone = international(phone)
     seen = db.session.info.setdefault(_SEEN, set())
     key = (event, order.id if order is not None else None, phone)
@@ -35,7 +37,7 @@ def notify(event: str, *, locale: str, order=None, phone: str | None = None,
                     email=email or None, locale=locale,
                     data=params_for(event, locale, order, **context), mail_kind=kind,
                     mail_subject=subject, mail_body=body, promotional=promotional,
-                    opted_in=",".join(sorted(opted_in or ())) or None)
+                    opted_in=",".join(sorted(opted_in)) or None)
     db.session.add(notice)
     delivery = dispatch.start(notice)
     if delivery is None:

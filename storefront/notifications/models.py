@@ -120,12 +120,14 @@ class ProviderToken(db.Model):
     """A provider's OAuth tokens (Zalo's OA): the rotated refresh token lives here, not in memory.
 
     ``seed`` is a hash of the refresh token the environment gave: a new one (the OA authorised
-    again) replaces what is stored. Tokens are never shown or logged.
+    again) replaces what is stored. Both tokens are stored encrypted with ``NOTIFY_TOKEN_KEY``
+    (Fernet; ``zalo._seal``), never shown or logged; one stored in plain text before is sealed
+    the next time it is read (``zalo._token_row``).
     """
 
     provider = db.Column(db.String(20), primary_key=True)
-    access_token = db.Column(db.Text)
+    access_token = db.Column(db.Text)  # encrypted (Fernet)
     access_expires_at = db.Column(db.DateTime)
-    refresh_token = db.Column(db.Text, nullable=False)
+    refresh_token = db.Column(db.Text, nullable=False)  # encrypted (Fernet)
     seed = db.Column(db.String(64), nullable=False)
     refreshed_at = db.Column(db.DateTime)

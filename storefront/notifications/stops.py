@@ -2,13 +2,15 @@
 
 The link carries the channel and the address, signed with ``SECRET_KEY`` (it never expires: a
 shopper may stop a channel from an old order). Notices then go by the next channel; e-mails that
-are not notices (password resets, account mails) are not affected.
+are not notices (password resets, account mails) are not affected. Stopping a channel also
+withdraws the news consent for it (issue 22's records) of the accounts with that address.
 """
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
 from ..unit_of_work import transaction
+from . import hooks
 from .models import Channel, ChannelStop
 from .routing import international
 
@@ -56,8 +58,14 @@ def is_stopped(channel: str, address: str) -> bool:
         channel=channel, address=address)).first() is not None
 
 
-def stop(channel: str, address: str) -> None:
-    """Record that ``address`` stops ``channel`` (once; stopping again changes nothing)."""
+def stop(channel: str, address: str) -> int:
+    """Record that ``address`` stops ``channel`` (once; stopping again changes nothing).
+
+    In the same transaction, the news consent for that channel of every account with that
+    address is withdrawn (``hooks.channel_stopped``; again if it was given again since).
+    Returns how many consents were withdrawn.
+    """
     with transaction():
         if not is_stopped(channel, address):
             db.session.add(ChannelStop(channel=channel, address=address))
+        return hooks.channel_stopped(channel, address)

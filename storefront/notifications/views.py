@@ -15,9 +15,12 @@ def stop_channel(token: str):
     except stops.BadStopLink:
         abort(404)
     if request.method == "POST":
-        stops.stop(channel, address)
+        withdrawn = stops.stop(channel, address)
         flash(_("Đã tắt %(channel)s: các thông báo sẽ đi qua kênh khác.",
                 channel=CHANNEL_LABELS[channel]), "success")
+        if withdrawn:
+            flash(_("Đồng ý nhận tin mới và ưu đãi qua %(channel)s cũng đã được rút lại.",
+                    channel=CHANNEL_LABELS[channel]), "info")
         return redirect(url_for("shop.stop_channel", token=token), 303)
     return render_template("notifications/stop.html", channel=channel, token=token,
                            label=CHANNEL_LABELS[channel], stopped=stops.is_stopped(channel, address),

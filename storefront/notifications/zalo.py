@@ -6,6 +6,12 @@
 - Send: ``POST {ZALO_ZNS_URL}/message/template`` with header ``access_token`` and JSON ``phone``
   (84…), ``template_id``, ``template_data`` and ``tracking_id`` (the delivery row's id); the answer
   is ``{"error": 0, "message": "Success", "data": {"msg_id": …}}`` or a negative ``error``.
+- Stored tokens: the rotated refresh token and the access token are kept in ``provider_token``
+  encrypted with ``NOTIFY_TOKEN_KEY`` (Fernet, as ``invoices/accounts.py`` keeps producers'
+  passwords); they are never logged, shown or put in an error. A value stored in plain text
+  before encryption came in is upgraded where it is read (``_token_row``, under the row's
+  lock): used once more, then written back encrypted in the same commit. No migration: the key
+  lives in the web and worker environment, not necessarily where ``flask db upgrade`` runs.
 - Delivery report: Zalo posts ``user_received_message`` (with ``msg_id`` and ``tracking_id``) to
   the OA's webhook, signed ``X-ZEvent-Signature: mac=sha256(app_id + body + timestamp +
   OA secret key)`` (``webhook_views.py``).
@@ -16,6 +22,7 @@ import json
 import logging
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 from ..extensions import db
@@ -36,6 +43,45 @@ REFUSED_CODES = {-108, -109, -110, -111, -112, -114, -115, -117, -118, -119, -12
 
 class ZaloTokenError(Exception):
     """Zalo would not give an access token (the refresh token is spent, or the app's secret is wrong)."""
+
+
+# A Fernet token is url-safe base64 of a version byte 0x80 and a timestamp: it starts "gAAAAA".
+_FERNET_PREFIX = "gAAAAA"
+
+
+def _fernet() -> Fernet:
+    """Return the cipher for stored tokens (``NOTIFY_TOKEN_KEY``).
+
+    :raises ZaloTokenError: no key, or not a Fernet key (production refuses to start so).
+    """
+    key = current_app.config.get("NOTIFY_TOKEN_KEY")
+    if not key:
+        raise ZaloTokenError("NOTIFY_TOKEN_KEY is not set: Zalo's tokens cannot be stored encrypted")
+    try:
+        return Fernet(key)
+    except (ValueError, TypeError):
+        raise ZaloTokenError("NOTIFY_TOKEN_KEY is not a Fernet key") from None
+
+
+def _seal(token: str | None) -> str | None:
+    return _fernet().encrypt(token.encode()).decode() if token else None
+
+
+def _open(stored: str | None) -> tuple[str | None, bool]:
+    """Return (the token, whether it was stored in plain text and must be written back sealed).
+
+    :raises ZaloTokenError: it was sealed with another key.
+    """
+    if not stored:
+        return None, False
+    try:
+        return _fernet().decrypt(stored.encode()).decode(), False
+    except InvalidToken:
+        if stored.startswith(_FERNET_PREFIX):
+            raise ZaloTokenError("the stored Zalo token cannot be read with NOTIFY_TOKEN_KEY "
+                                 "(another key?): authorise the OA again and set its new "
+                                 "ZALO_REFRESH_TOKEN") from None
+        return stored, True  # kept before tokens were encrypted
 
 
 def configured() -> bool:
@@ -97,21 +143,24 @@ def access_token(force: bool = False) -> str:
     """Return the OA's access token, refreshing it first when it expires within 10 minutes.
 
     The row is locked while Zalo answers: a refresh token is good once, so two workers must
-    not spend it together. The new pair is committed at once, before anything else.
+    not spend it together. The new pair is committed at once (encrypted), before anything else.
 
-    :raises ZaloTokenError: Zalo refused the refresh.
+    :raises ZaloTokenError: Zalo refused the refresh, or the stored tokens cannot be read.
     """
-    row = _token_row()
-    if not force and row.access_token and row.access_expires_at - REFRESH_AHEAD > utcnow():
-        token = row.access_token
-        db.session.commit()
-        return token
     try:
-        access, refresh, expires_in = _refresh(row.refresh_token)
+        row, access, refresh = _token_row()
     except ZaloTokenError:
         db.session.rollback()
         raise
-    row.access_token, row.refresh_token = access, refresh
+    if not force and access and row.access_expires_at - REFRESH_AHEAD > utcnow():
+        db.session.commit()  # a plain pair read before is written back sealed here
+        return access
+    try:
+        access, refresh, expires_in = _refresh(refresh)
+    except ZaloTokenError:
+        db.session.commit()  # the stored pair stays as it was (sealed, if it was plain)
+        raise
+    row.access_token, row.refresh_token = _seal(access), _seal(refresh)
     row.access_expires_at = utcnow() + timedelta(seconds=expires_in)
     row.refreshed_at = utcnow()
     db.session.commit()
@@ -119,17 +168,28 @@ def access_token(force: bool = False) -> str:
     return access
 
 
-def _token_row() -> ProviderToken:
-    seed = hashlib.sha256(current_app.config["ZALO_REFRESH_TOKEN"].encode()).hexdigest()
+def _token_row() -> tuple[ProviderToken, str | None, str]:
+    """Lock the OA's row and return it with its (access, refresh) tokens in clear.
+
+    A token still stored in plain text is sealed on the row (the caller's commit writes it).
+    """
+    given = current_app.config["ZALO_REFRESH_TOKEN"]
+    seed = hashlib.sha256(given.encode()).hexdigest()
     row = db.session.scalars(db.select(ProviderToken).filter_by(provider=PROVIDER)
                              .with_for_update()).first()
     if row is None:
-        row = ProviderToken(provider=PROVIDER, refresh_token=current_app.config["ZALO_REFRESH_TOKEN"],
-                            seed=seed)
+        row = ProviderToken(provider=PROVIDER, refresh_token=_seal(given), seed=seed)
         db.session.add(row)
-    elif row.seed != seed:  # the OA was authorised again: the environment's token is the new one
-        row.refresh_token, row.seed, row.access_token = current_app.config["ZALO_REFRESH_TOKEN"], seed, None
-    return row
+        return row, None, given
+    if row.seed != seed:  # the OA was authorised again: the environment's token is the new one
+        row.refresh_token, row.seed, row.access_token = _seal(given), seed, None
+        return row, None, given
+    access, access_plain = _open(row.access_token)
+    refresh, refresh_plain = _open(row.refresh_token)
+    if access_plain or refresh_plain:
+        row.access_token, row.refresh_token = _seal(access), _seal(refresh)
+        log.info("Zalo tokens stored in plain text were encrypted with NOTIFY_TOKEN_KEY")
+    return row, access, refresh
 
 
 def _refresh(refresh_token: str) -> tuple[str, str, int]:
@@ -143,9 +203,22 @@ def _refresh(refresh_token: str) -> tuple[str, str, int]:
     try:
         answer = response.json()
         return answer["access_token"], answer["refresh_token"], int(answer.get("expires_in", 3600))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ZaloTokenError(f"Zalo refused the token refresh: HTTP {response.status_code} "
-                             f"{response.text[:300]}") from None
+                             f"{_refusal(response)}") from None
+
+
+def _refusal(response) -> str:
+    """Return what Zalo said when refusing a refresh, never a token (it may have sent one)."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return "(no JSON answer)"
+    if not isinstance(answer, dict):
+        return "(an unexpected answer)"
+    return " ".join(f"{key}={str(answer[key])[:200]}" for key in ("error", "message", "error_name",
+                                                                   "error_description")
+                    if key in answer) or "(no error given)"
 
 
 def signature_ok(raw_body: bytes, header: str | None) -> bool:

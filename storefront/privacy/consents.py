@@ -23,6 +23,7 @@ PURPOSE_LABELS = {
 
 CHANNEL_ACCOUNT = "web:account"
 CHANNEL_ERASURE = "web:erasure"
+CHANNEL_STOP_LINK = "link:notice-stop"  # a notice's stop link (privacy/notices.py)
 
 
 def history(user) -> list[ConsentRecord]:
@@ -59,6 +60,11 @@ def _record(user, wanted: set[Purpose], channel: str) -> list[ConsentRecord]:
                                          created_at=now))
     db.session.add_all(written)
     return written
+
+
+def withdraw(user, purposes: set[Purpose], channel: str) -> list[ConsentRecord]:
+    """Withdraw ``purposes`` where in force, in the caller's transaction; return the new records."""
+    return _record(user, granted(user) - set(purposes), channel)
 
 
 def withdraw_all(user, channel: str) -> list[ConsentRecord]:

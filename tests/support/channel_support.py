@@ -29,6 +29,7 @@ TEMPLATES = {"order_placed": "1001", "transfer_due": "1002", "payment_received":
              "cancelled": "1007", "refunded": "1008"}
 EVENT_OF_TEMPLATE = {template: event for event, template in TEMPLATES.items()}
 SMS_SECRET = "sms-callback-secret-test"
+TOKEN_KEY = "8Vn2cX0oQ3m0vJ3bq0v8mC2Qx6q0nZ1tT4yK7w9eR5s="  # NOTIFY_TOKEN_KEY (a Fernet key), tests only
 PHONE = "84912345678"  # tests.support.checkout_support.CONTACT's 0912345678
 
 
@@ -54,7 +55,8 @@ def zalo_settings(fake, templates=None) -> dict:
     return {"ZALO_APP_ID": zalo_server.APP_ID, "ZALO_APP_SECRET": zalo_server.APP_SECRET,
             "ZALO_REFRESH_TOKEN": zalo_server.FIRST_REFRESH_TOKEN,
             "ZALO_OA_SECRET_KEY": zalo_server.OA_SECRET, "ZALO_OAUTH_URL": fake.url,
-            "ZALO_ZNS_URL": fake.url, "ZALO_TEMPLATES": json.dumps(templates or TEMPLATES)}
+            "ZALO_ZNS_URL": fake.url, "ZALO_TEMPLATES": json.dumps(templates or TEMPLATES),
+            "NOTIFY_TOKEN_KEY": TOKEN_KEY}
 
 
 def esms_settings(fake) -> dict:
