@@ -1,9 +1,11 @@
-"""What an invoice says: built from what was really handed over (a sale) or given back (an
-adjustment), frozen on the invoice's rows, and turned into the provider's ``InvoiceDocument``.
+"""What an invoice says: built from what was really handed over or attended (a sale: a pickup's
+goods, a booking's seats) or given back (an adjustment), frozen on the invoice's rows, and turned
+into the provider's ``InvoiceDocument``.
 
 In the caller's transaction; nothing here talks to the provider.
 """
 import uuid
+from dataclasses import dataclass
 
 from flask import current_app
 
@@ -30,33 +32,72 @@ def new_uuid() -> str:
 
 # --- a sale ------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Sold:
+    """What an invoice sells — a pickup's goods or a booking's seats — its order and how it was paid."""
+
+    order: object
+    pickup: object | None
+    booking: object | None
+    payment_method: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One invoice line's source: an order line handed over, or a booking's tickets of one type."""
+
+    producer: object
+    order_line_id: int | None
+    booking_seat_id: int | None
+    name: str
+    unit: str
+    quantity: int
+    amount: int  # with tax, whole đồng
+    vat_rate: str
+
+
 def sale_invoices(pickup, sold_at) -> list[Invoice]:
     """Record the invoices of a pickup just handed over: one, or one per producer when producers
     sell; from the lines handed over (not the cancelled ones). Once per pickup and seller."""
     with db.session.no_autoflush:  # an invoice is written whole, once: never flushed half-built
-        return _sale_invoices(pickup, sold_at)
+        items = [_Item(line.producer, line.id, None, line.product_name, line.unit, line.quantity,
+                       line.amount, line.product.vat_rate)
+                 for line in pickup.lines if line.status != LineStatus.CANCELLED]
+        return _sale_invoices(_goods(pickup), f"sale-{pickup.id}", items, sold_at)
 
 
-def _sale_invoices(pickup, sold_at) -> list[Invoice]:
-    handed = [line for line in pickup.lines if line.status != LineStatus.CANCELLED]
+def booking_invoices(booking, sold_at) -> list[Invoice]:
+    """Record the invoice of a booking that became a sale (checked in, or a paid no-show): one line
+    per person type at the price frozen at checkout, sold by the experience's producer when
+    producers sell. Once per booking."""
+    with db.session.no_autoflush:
+        product = booking.experience.product
+        items = [_Item(booking.producer, None, seat.id, f"{booking.experience_name} – {seat.label_vi}",
+                       product.unit_vi, seat.quantity, seat.amount, product.vat_rate)
+                 for seat in booking.lines]
+        return _sale_invoices(_seats(booking), f"sale-b{booking.id}", items, sold_at)
+
+
+def _sale_invoices(sold: _Sold, cause_of_sale: str, items: list[_Item], sold_at) -> list[Invoice]:
     if producers_sell():
-        by_producer: dict[int, list] = {}
-        for line in handed:
-            by_producer.setdefault(line.producer_id, []).append(line)
-        groups = [(lines[0].producer, lines) for _id, lines in sorted(by_producer.items())]
+        by_producer: dict[int, list[_Item]] = {}
+        for item in items:
+            by_producer.setdefault(item.producer.id, []).append(item)
+        groups = [(group[0].producer, group) for _id, group in sorted(by_producer.items())]
     else:
-        groups = [(None, handed)] if handed else []
+        groups = [(None, items)] if items else []
     made = []
-    for producer, lines in groups:
-        cause = f"sale-{pickup.id}" + (f"-p{producer.id}" if producer is not None else "")
+    for producer, group in groups:
+        cause = cause_of_sale + (f"-p{producer.id}" if producer is not None else "")
         if db.session.scalar(db.select(Invoice.id).where(Invoice.cause == cause)) is not None:
             continue
-        invoice = _new(pickup, producer, InvoiceKind.SALE, cause, sold_at)
-        for number, line in enumerate(lines, start=1):
-            amounts = vat.split(line.amount, line.product.vat_rate)
+        invoice = _new(sold, producer, InvoiceKind.SALE, cause, sold_at)
+        for number, item in enumerate(group, start=1):
+            amounts = vat.split(item.amount, item.vat_rate)
             invoice.lines.append(InvoiceLine(
-                line_number=number, order_line_id=line.id, name=line.product_name, unit=line.unit,
-                quantity=line.quantity, vat_rate=line.product.vat_rate,
+                line_number=number, order_line_id=item.order_line_id,
+                booking_seat_id=item.booking_seat_id, name=item.name, unit=item.unit,
+                quantity=item.quantity, vat_rate=item.vat_rate,
                 amount_without_tax=amounts.without_tax, tax_amount=amounts.tax,
                 amount_with_tax=amounts.with_tax))
         _total(invoice)
@@ -64,7 +105,19 @@ def _sale_invoices(pickup, sold_at) -> list[Invoice]:
     return made
 
 
-def _new(pickup, producer, kind: InvoiceKind, cause: str, sold_at, original=None) -> Invoice:
+def _goods(pickup) -> _Sold:
+    return _Sold(pickup.order, pickup, None, _payment_method(pickup))
+
+
+def _seats(booking) -> _Sold:
+    return _Sold(booking.order, None, booking, _booking_payment_method(booking))
+
+
+def _sold_by(invoice: Invoice) -> _Sold:
+    return _goods(invoice.pickup) if invoice.pickup is not None else _seats(invoice.booking)
+
+
+def _new(sold: _Sold, producer, kind: InvoiceKind, cause: str, sold_at, original=None) -> Invoice:
     config = current_app.config
     if producer is not None:
         account = db.session.scalar(db.select(ProviderAccount)
@@ -80,15 +133,16 @@ def _new(pickup, producer, kind: InvoiceKind, cause: str, sold_at, original=None
     if original is not None:  # an adjustment keeps the original's seller and buyer
         seller = Seller(original.seller_name, original.seller_tax_code, original.seller_address)
         provider, template, series = original.provider, original.template_code, original.series
-    buyer = _buyer_of(pickup.order) if original is None else Buyer(
+    buyer = _buyer_of(sold.order) if original is None else Buyer(
         original.buyer_legal_name, original.buyer_tax_code, original.buyer_address, original.buyer_email)
-    invoice = Invoice(order=pickup.order, pickup=pickup, producer=producer, kind=kind, cause=cause,
+    invoice = Invoice(order=sold.order, pickup=sold.pickup, booking=sold.booking, producer=producer,
+                      kind=kind, cause=cause,
                       original=original, transaction_uuid=new_uuid(), provider=provider,
                       template_code=template, series=series, seller_name=seller.name,
                       seller_tax_code=seller.tax_code, seller_address=seller.address,
                       buyer_legal_name=buyer.legal_name, buyer_tax_code=buyer.tax_code,
                       buyer_address=buyer.address, buyer_email=buyer.email,
-                      payment_method=_payment_method(pickup), sold_at=sold_at,
+                      payment_method=sold.payment_method, sold_at=sold_at,
                       status=InvoiceStatus.PENDING, attempts=0)
     db.session.add(invoice)
     return invoice
@@ -110,6 +164,14 @@ def _payment_method(pickup) -> str:
     return {CounterMethod.CASH: "TM", CounterMethod.TRANSFER: "CK"}.get(method, "TM/CK")
 
 
+def _booking_payment_method(booking) -> str:
+    """As ``_payment_method``, for a booking: paid at the venue, how its place took the money."""
+    if booking.order.payment_method != PaymentMethod.AT_PICKUP:
+        return "CK"
+    method = booking.payment.method if booking.payment is not None else None
+    return {CounterMethod.CASH: "TM", CounterMethod.TRANSFER: "CK"}.get(method, "TM/CK")
+
+
 def _total(invoice: Invoice) -> None:
     invoice.total_without_tax = sum(line.amount_without_tax for line in invoice.lines)
     invoice.total_tax = sum(line.tax_amount for line in invoice.lines)
@@ -121,14 +183,18 @@ def _total(invoice: Invoice) -> None:
 def remaining_by_line(original: Invoice) -> dict[int, int]:
     """Return what each line of an issued sale still counts (with tax), after its adjustments."""
     left = {line.line_number: line.amount_with_tax for line in original.lines}
-    by_order_line = {line.order_line_id: line.line_number for line in original.lines}
+    by_source = {_source_of(line): line.line_number for line in original.lines}
     adjustments = db.session.scalars(db.select(Invoice).where(Invoice.original_id == original.id)).all()
     for adjustment in adjustments:
         for line in adjustment.lines:
-            number = by_order_line.get(line.order_line_id)
+            number = by_source.get(_source_of(line))
             if number is not None:
                 left[number] -= line.amount_with_tax
     return left
+
+
+def _source_of(line: InvoiceLine) -> tuple:
+    return line.order_line_id, line.booking_seat_id
 
 
 def adjustment(original: Invoice, amount: int, cause: str, reason: str, sold_at,
@@ -148,7 +214,7 @@ def _adjustment(original, amount, cause, reason, sold_at, quantities) -> Invoice
     shares = _shares(left, amount) if quantities is None else _returned(original, left, quantities)
     if not any(shares.values()):
         return None
-    invoice = _new(original.pickup, original.producer, InvoiceKind.ADJUSTMENT, cause, sold_at, original)
+    invoice = _new(_sold_by(original), original.producer, InvoiceKind.ADJUSTMENT, cause, sold_at, original)
     invoice.reason = reason
     number = 0
     for line in original.lines:
@@ -159,9 +225,9 @@ def _adjustment(original, amount, cause, reason, sold_at, quantities) -> Invoice
         quantity = quantities.get(line.order_line_id, 1) if quantities is not None else 1
         amounts = vat.split(share, line.vat_rate)
         invoice.lines.append(InvoiceLine(
-            line_number=number, order_line_id=line.order_line_id, name=line.name, unit=line.unit,
-            quantity=quantity, vat_rate=line.vat_rate, amount_without_tax=amounts.without_tax,
-            tax_amount=amounts.tax, amount_with_tax=amounts.with_tax))
+            line_number=number, order_line_id=line.order_line_id, booking_seat_id=line.booking_seat_id,
+            name=line.name, unit=line.unit, quantity=quantity, vat_rate=line.vat_rate,
+            amount_without_tax=amounts.without_tax, tax_amount=amounts.tax, amount_with_tax=amounts.with_tax))
     _total(invoice)
     return invoice
 

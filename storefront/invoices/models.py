@@ -31,12 +31,15 @@ class InvoiceImmutable(RuntimeError):
 class Invoice(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
-    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"), nullable=False, index=True)
+    # What was sold: a pickup's goods at hand-over, or a booking's seats once attended (exactly one).
+    pickup_id = db.Column(db.Integer, db.ForeignKey("pickup.id"), index=True)
+    booking_id = db.Column(db.Integer, db.ForeignKey("booking.id"), index=True)
     # The seller when producers sell (SELLER_OF_RECORD=producer); None: the operator sells.
     producer_id = db.Column(db.Integer, db.ForeignKey("producer.id"), index=True)
     kind = db.Column(db.String(20), nullable=False)
     original_id = db.Column(db.Integer, db.ForeignKey("invoice.id"), index=True)
-    # What caused it, once per cause: "sale-7" (pickup 7, operator), "sale-7-p3", "refund-card-12"...
+    # What caused it, once per cause: "sale-7" (pickup 7, operator), "sale-7-p3", "sale-b4" (booking
+    # 4), "refund-card-12"...
     cause = db.Column(db.String(80), nullable=False, unique=True)
     # Our id at the provider: a retry looks it up, so an answer lost to a timeout never issues twice.
     transaction_uuid = db.Column(db.String(36), nullable=False, unique=True)
@@ -72,6 +75,7 @@ class Invoice(db.Model):
     original = db.relationship("Invoice", remote_side=[id])
     order = db.relationship("Order")
     pickup = db.relationship("Pickup")
+    booking = db.relationship("Booking")
     producer = db.relationship("Producer")
 
     __table_args__ = (
@@ -81,6 +85,7 @@ class Invoice(db.Model):
         db.CheckConstraint("total_tax >= 0 AND total_without_tax >= 0", name="invoice_amounts_positive"),
         db.CheckConstraint("(kind = 'adjustment') = (original_id IS NOT NULL)",
                            name="invoice_adjustment_has_original"),
+        db.CheckConstraint("(pickup_id IS NULL) <> (booking_id IS NULL)", name="invoice_sells_one_thing"),
     )
 
     @property
@@ -93,6 +98,7 @@ class InvoiceLine(db.Model):
     invoice_id = db.Column(db.Integer, db.ForeignKey("invoice.id"), nullable=False, index=True)
     line_number = db.Column(db.Integer, nullable=False)
     order_line_id = db.Column(db.Integer, db.ForeignKey("order_line.id"))
+    booking_seat_id = db.Column(db.Integer, db.ForeignKey("booking_seat.id"))  # of a booking's invoice
     name = db.Column(db.String(300), nullable=False)
     unit = db.Column(db.String(60), nullable=False)
     quantity = db.Column(db.Integer, nullable=False)
@@ -148,7 +154,7 @@ _WHEN_ISSUED = {"pdf_key"}
 def _refuse_changes(_mapper, _connection, invoice: Invoice) -> None:
     state = inspect(invoice)
     changed = {attr.key for attr in state.attrs if attr.history.has_changes()
-               and attr.key not in ("lines", "original", "order", "pickup", "producer")}
+               and attr.key not in ("lines", "original", "order", "pickup", "booking", "producer")}
     status_history = state.attrs.status.history
     was = (status_history.deleted or [invoice.status])[0]
     allowed = _WHEN_ISSUED if was == InvoiceStatus.ISSUED else _WHILE_PENDING

@@ -1,4 +1,5 @@
-"""E-invoice use cases: record one per sale in the hand-over's transaction, issue from a worker
+"""E-invoice use cases: record one per sale in the hand-over's transaction (a booking's: its
+check-in's, or its paid no-show's), issue from a worker
 after it commits (never while the counter waits), adjust when money or goods go back, retry with
 backoff, and let admins retry or fix the buyer.
 
@@ -30,7 +31,7 @@ from .provider import ProviderError, ProviderRefused, ProviderUnavailable
 log = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 60
 LONGEST_WAIT_SECONDS = 6 * 3600
-_DONE_NOW = "invoices_done_now"  # pickups and orders invoiced or adjusted in this transaction
+_DONE_NOW = "invoices_done_now"  # pickups, bookings and orders invoiced or adjusted in this transaction
 
 
 class InvoiceError(Exception):
@@ -45,6 +46,8 @@ def on_money_moved(event_, **_ignored) -> None:
         return
     if event_.kind == MoneyKind.HANDED_OVER:
         record_sale(event_.pickup)
+    elif event_.kind == MoneyKind.BOOKING_ATTENDED:
+        record_booking_sale(event_.booking)
     elif event_.kind == MoneyKind.REFUND_OWED and not event_.from_overpayments:
         record_refund(event_.order, event_.pickup, event_.amount, event_.key)
 
@@ -54,6 +57,15 @@ def record_sale(pickup) -> list[Invoice]:
     made = building.sale_invoices(pickup, utcnow())
     # A refund in this same transaction (a partial hand-over's missing lines) is for goods not invoiced.
     _done_now().update({("pickup", pickup.id), ("order", pickup.order_id)})
+    _issue_after_commit(made)
+    return made
+
+
+def record_booking_sale(booking) -> list[Invoice]:
+    """Record the invoice of a booking that became a sale just now (its check-in, or a paid
+    no-show) and issue it after commit, as a pickup's."""
+    made = building.booking_invoices(booking, utcnow())
+    _done_now().update({("booking", booking.id), ("order", booking.order_id)})
     _issue_after_commit(made)
     return made
 
