@@ -166,3 +166,11 @@ def test_when_producers_sell_the_experience_producer_issues_it_from_its_own_acco
                                                                                  "C26TAA")
         assert len(einvoice_server.created("0101245486")) == 1 and len(einvoice_server.created()) == 1
         db.session.remove()
+
+
+def test_a_bookings_only_order_says_its_invoice_comes_at_the_experience(app, einvoice_server):
+    experience, session, adult, child = _workshop()
+    placed = book(session, (adult, 1))
+    with app.test_request_context("/"):
+        assert services.no_invoice_reason(placed.order) == \
+            "Hoá đơn điện tử được lập khi bạn tham gia buổi trải nghiệm."

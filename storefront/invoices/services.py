@@ -322,6 +322,8 @@ def no_invoice_reason(order) -> str | None:
     """Return why the order page shows no e-invoice, if it shows none."""
     if not building.enabled():
         return _("Cửa hàng chưa phát hành hoá đơn điện tử cho đơn này.")
+    if not order.pickups:  # bookings only: the sale is the check-in (or a paid no-show)
+        return _("Hoá đơn điện tử được lập khi bạn tham gia buổi trải nghiệm.")
     if not any(p.status == PickupStatus.COLLECTED for p in order.pickups):
         return _("Hoá đơn điện tử được lập khi bạn nhận hàng.")
     return None
