@@ -69,13 +69,16 @@ def seed_experiences(today: date) -> int:
 def _experience(product: Product, fact, today: date) -> Experience:
     name, (kind, where), minutes, languages, min_age, slots, prices, bring, access = fact
     holiday = next_holiday(today)
+    # Looked up before the experience exists: a query while it is half-built would autoflush it.
+    outlet = (db.session.scalar(select(Outlet).where(Outlet.slug == _outlet_slug(where)))
+              if kind == "outlet" else None)
     experience = Experience(
         product=product, place_kind=kind, duration_minutes=minutes, languages=languages,
         min_age=min_age or None, bring_vi=bring[0], bring_en=bring[1], accessibility_vi=access[0],
         accessibility_en=access[1], cutoff_minutes=120, cancel_free_hours=24,
         weeks_ahead=max(6, (holiday - today).days // 7 + 2))
     if kind == "outlet":
-        experience.outlet = db.session.scalar(select(Outlet).where(Outlet.slug == _outlet_slug(where)))
+        experience.outlet = outlet
     else:
         experience.address, experience.map_url = where, MAP_LINKS.get(name)
     for position, (code, vi, en, seats) in enumerate((("adult", "Người lớn", "Adult", 1),
