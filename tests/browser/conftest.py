@@ -242,11 +242,20 @@ class Visitor:
         self.follow(self.page.get_by_role("button", name=button_name), "language switch")
 
     def sign_in(self, email: str, password: str = PASSWORD, *, email_label="E-mail",
-                password_label="Mật khẩu", button="Đăng nhập"):
+                password_label="Mật khẩu", button="Đăng nhập", language="vi"):
+        """Sign in through the form, then read on in ``language`` (None: the account's own).
+
+        An account keeps the language its user last chose, and the demo accounts are shared by the
+        tests on one live server: one that switched an account to English must not leave the next
+        test reading English.
+        """
         self.open("/auth/login", "sign-in page")
         self.page.get_by_label(email_label, exact=True).fill(email)
         self.page.get_by_label(password_label, exact=True).fill(password)
         self.follow(self.page.get_by_role("main").get_by_role("button", name=button), "sign-in")
+        if language and self.html_lang() != language:
+            self.follow(self.page.locator(f"header form[action$='/lang/{language}'] button").first,
+                        f"language {language}")
 
 
 class Screenshots:

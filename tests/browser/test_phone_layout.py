@@ -10,6 +10,7 @@ broken across lines. At 390 px each page is
 photographed in Vietnamese and in English under test-artifacts/screenshots/phone-layout/.
 """
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -461,8 +462,9 @@ def test_staff_hand_over_by_scanning_the_shoppers_qr_with_the_phone_camera(staff
     # the scanner reads the code off the camera and looks the pickup up by itself
     expect(page.get_by_role("heading", name=f"Đơn {ready['number']}")).to_be_visible()
     page.screenshot(path=str(_shot_path("scan-found")), full_page=True)
-    person.follow(page.get_by_role("button", name="Giao hàng cho khách"), "hand over")
-    expect(page.get_by_role("alert").filter(has_text=f"Đã giao đơn {ready['number']}")).to_be_visible()
+    # paid at pickup: the one step after the code takes the money and hands over
+    person.follow(page.get_by_role("button", name=re.compile("tiền mặt")), "collect and hand over")
+    expect(page.get_by_role("alert").filter(has_text=f"giao đơn {ready['number']}")).to_be_visible()
     assert live_server.run(seed.pickup_status, ready["number"]) == ["collected"]
 
 
@@ -476,8 +478,9 @@ def test_staff_hand_over_by_typing_the_code_when_there_is_no_camera(visitor, wor
     staff.follow(page.get_by_role("link", name="Quét mã QR để giao hàng"), "scan page")
     page.get_by_label("Mã nhận hàng", exact=True).fill(ready["code"].lower().replace("-", " "))
     staff.follow(page.get_by_role("button", name="Tìm đơn"), "look the code up")
-    staff.follow(page.get_by_role("button", name="Giao hàng cho khách"), "hand over")
-    expect(page.get_by_role("alert").filter(has_text=f"Đã giao đơn {ready['number']}")).to_be_visible()
+    # paid at pickup: the one step after the code takes the money and hands over
+    staff.follow(page.get_by_role("button", name=re.compile("tiền mặt")), "collect and hand over")
+    expect(page.get_by_role("alert").filter(has_text=f"giao đơn {ready['number']}")).to_be_visible()
     assert live_server.run(seed.pickup_status, ready["number"]) == ["collected"]
 
 

@@ -191,14 +191,14 @@ def test_a_phone_shopper_goes_from_the_sheet_to_the_code_at_the_counter(
 
 def test_english_pages_say_when_the_producer_wrote_only_vietnamese(world, phone, live_server):
     product = live_server.run(seed.listed_product, "Chè lam Thạch Xá", "Thach Xa sweets",
-                              world.bat_trang, [world.bat_trang_outlet], unit_vi="gói 300 g")
+                              world.bat_trang, [world.bat_trang_outlet], unit_vi="nải 300 g")
     live_server.run(forget_english, product.slug)
     shopper = phone("tourist", "en")
     shopper.open(f"/products/{product.slug}", "product page")
     page = shopper.page
     expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "vi")
     expect(page.locator("#lang-note")).to_contain_text(WORDS["en"]["vi_only"])
-    expect(page.locator(".product-buy [lang=vi]")).to_have_text("gói 300 g")
+    expect(page.locator(".product-buy [lang=vi]")).to_have_text("nải 300 g")
     shopper.shot("vietnamese-only")
 
 
