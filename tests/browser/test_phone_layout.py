@@ -463,7 +463,7 @@ def test_staff_hand_over_by_scanning_the_shoppers_qr_with_the_phone_camera(staff
     expect(page.get_by_role("heading", name=f"Đơn {ready['number']}")).to_be_visible()
     page.screenshot(path=str(_shot_path("scan-found")), full_page=True)
     # paid at pickup: the one step after the code takes the money and hands over
-    person.follow(page.get_by_role("button", name=re.compile("tiền mặt")), "collect and hand over")
+    person.follow(page.get_by_role("button", name=re.compile("chuyển khoản")), "collect and hand over")
     expect(page.get_by_role("alert").filter(has_text=f"giao đơn {ready['number']}")).to_be_visible()
     assert live_server.run(seed.pickup_status, ready["number"]) == ["collected"]
 
@@ -479,7 +479,7 @@ def test_staff_hand_over_by_typing_the_code_when_there_is_no_camera(visitor, wor
     page.get_by_label("Mã nhận hàng", exact=True).fill(ready["code"].lower().replace("-", " "))
     staff.follow(page.get_by_role("button", name="Tìm đơn"), "look the code up")
     # paid at pickup: the one step after the code takes the money and hands over
-    staff.follow(page.get_by_role("button", name=re.compile("tiền mặt")), "collect and hand over")
+    staff.follow(page.get_by_role("button", name=re.compile("chuyển khoản")), "collect and hand over")
     expect(page.get_by_role("alert").filter(has_text=f"giao đơn {ready['number']}")).to_be_visible()
     assert live_server.run(seed.pickup_status, ready["number"]) == ["collected"]
 
