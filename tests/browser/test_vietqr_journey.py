@@ -3,6 +3,7 @@
 The test plays the bank: it reads the amount and payment code the page shows and posts the
 bank-transaction notification (SePay's format) to the live server, as the service would.
 """
+import itertools
 import json
 import re
 import urllib.request
@@ -28,11 +29,16 @@ def transfers_on(live_server):
     config.update(before)
 
 
+_TRANSACTION_IDS = itertools.count(880001)
+
+
 def bank_notifies(server_url: str, code: str, amount: int) -> dict:
-    body = {"id": 880001, "gateway": "VietinBank", "transactionDate": "2026-11-30 10:15:00",
+    # Each notification its own bank transaction id: the webhook ignores an id it has seen, and the
+    # booking journey on the same live server notifies too.
+    body = {"id": next(_TRANSACTION_IDS), "gateway": "VietinBank", "transactionDate": "2026-11-30 10:15:00",
             "accountNumber": ACCOUNT["VIETQR_ACCOUNT_NUMBER"], "code": None,
             "content": f"{code} CHUYEN TIEN", "transferType": "in", "transferAmount": amount,
-            "accumulated": amount, "referenceCode": "FT26334987654", "description": ""}
+            "accumulated": amount, "referenceCode": f"FT2633{code[-6:]}", "description": ""}
     request = urllib.request.Request(
         server_url + "/payments/bank/webhook", data=json.dumps(body).encode(), method="POST",
         headers={"Content-Type": "application/json", "Authorization": f"Apikey {KEY}"})
