@@ -241,6 +241,23 @@ def test_overpayment_pays_and_owes_the_excess_back(app, client, login):
     assert order.number in page.split('id="refunds-owed"')[1].split("</section>")[0]
 
 
+def test_a_long_list_of_transfers_to_resolve_is_paged_oldest_first(app, client, login):
+    for n in range(23):
+        post(client, notification(None, 10_000 + n, content=f"chuyen nham {n}"))
+    strays = transfers()
+    login(AdminFactory())
+    first = client.get("/admin/transfers").get_data(as_text=True)
+    section = first.split('id="to-resolve"')[1].split("</section>")[0]
+    assert section.count('id="transfer-') == 20 and ">23</span>" in section
+    assert f'id="transfer-{strays[0].id}"' in section and f'id="transfer-{strays[-1].id}"' not in section
+    assert "page=2" in section
+    second = client.get("/admin/transfers?page=2").get_data(as_text=True)
+    section = second.split('id="to-resolve"')[1].split("</section>")[0]
+    assert section.count('id="transfer-') == 3 and f'id="transfer-{strays[-1].id}"' in section
+    beyond = client.get("/admin/transfers?page=9")
+    assert beyond.status_code == 200 and "/admin/transfers?page=1" in beyond.get_data(as_text=True)
+
+
 def test_unmatched_codes_go_to_the_admins_list_and_can_be_matched_by_hand(app, client, login):
     order = transfer_order()[0].order
     post(client, notification(None, order.total, content="chuyen tien mua gom OCOP99999999"))

@@ -1,18 +1,35 @@
 """Admins: bank transfers to match or refund, and refunds owed."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..extensions import db
 from ..web.admin import bp
 from . import transfers
 from .transfer_forms import BankRefundForm, MatchTransferForm
 from .transfer_models import TRANSFER_OUTCOME_LABELS
 
 
+PER_PAGE = 20  # rows of each list an admin works through
+
+
 @bp.get("/transfers", endpoint="transfers")
 def transfers_page():
-    return render_template("payments/transfers.html", to_resolve=transfers.to_resolve(),
-                           owed=transfers.refunds_owed(), partly_paid=transfers.partly_paid(),
+    """Each list an admin works through is paged on its own; the page numbers travel together."""
+    pages = {"page": request.args.get("page", 1, type=int),
+             "owed_page": request.args.get("owed_page", 1, type=int)}
+    to_resolve = db.paginate(transfers.to_resolve_query(), page=pages["page"],
+                             per_page=PER_PAGE, error_out=False)
+    owed = db.paginate(transfers.refunds_owed_query(), page=pages["owed_page"],
+                       per_page=PER_PAGE, error_out=False)
+
+    def page_url(key, anchor):
+        return lambda n: url_for("admin.transfers", **{**pages, key: n}, _anchor=anchor)
+
+    return render_template("payments/transfers.html", to_resolve=to_resolve, owed=owed,
+                           to_resolve_url=page_url("page", "to-resolve"),
+                           owed_url=page_url("owed_page", "refunds-owed"),
+                           partly_paid=transfers.partly_paid(),
                            recent=transfers.recent(), outcome_labels=TRANSFER_OUTCOME_LABELS,
                            match_form=MatchTransferForm(formdata=None),
                            refund_form=BankRefundForm(formdata=None))

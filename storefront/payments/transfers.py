@@ -335,16 +335,24 @@ def _resolved(transfer: BankTransfer, by, note: str) -> None:
 
 # --- what admins see ----------------------------------------------------------------------------
 
+def to_resolve_query():
+    """Transfers an admin must match or refund, oldest first (a select, for paging)."""
+    return (db.select(BankTransfer).where(BankTransfer.status == TransferStatus.TO_RESOLVE)
+            .order_by(BankTransfer.received_at, BankTransfer.id))
+
+
 def to_resolve() -> list[BankTransfer]:
-    return db.session.scalars(db.select(BankTransfer)
-                              .where(BankTransfer.status == TransferStatus.TO_RESOLVE)
-                              .order_by(BankTransfer.received_at, BankTransfer.id)).all()
+    return db.session.scalars(to_resolve_query()).all()
+
+
+def refunds_owed_query():
+    """Refunds owed to shoppers by bank transfer, oldest first (a select, for paging)."""
+    return (db.select(TransferRefund).where(TransferRefund.status == RefundOwedStatus.OWED)
+            .order_by(TransferRefund.created_at, TransferRefund.id))
 
 
 def refunds_owed() -> list[TransferRefund]:
-    return db.session.scalars(db.select(TransferRefund)
-                              .where(TransferRefund.status == RefundOwedStatus.OWED)
-                              .order_by(TransferRefund.created_at, TransferRefund.id)).all()
+    return db.session.scalars(refunds_owed_query()).all()
 
 
 def partly_paid() -> list[Order]:
@@ -355,7 +363,7 @@ def partly_paid() -> list[Order]:
         .order_by(Order.id)).all()
 
 
-def recent(limit: int = 50) -> list[BankTransfer]:
+def recent(limit: int = 20) -> list[BankTransfer]:
     return db.session.scalars(db.select(BankTransfer).order_by(BankTransfer.id.desc())
                               .limit(limit)).all()
 

@@ -258,6 +258,20 @@ class Visitor:
                         f"language {language}")
 
 
+# Chromium cannot capture a bitmap taller than its texture limit (16,384 px): "Unable to capture
+# screenshot". A photograph is for a person to look at, so a longer page is photographed down to
+# this height; whatever a test checks on the page, it checks on the whole of it.
+SHOT_HEIGHT = 12_000
+
+
+def photograph(page, path) -> None:
+    """Save a full-page screenshot of ``page`` at ``path``, cut at SHOT_HEIGHT."""
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": 0, "width": width, "height": min(height, SHOT_HEIGHT)})
+
+
 class Screenshots:
     def __init__(self, name: str):
         self.folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", name)
@@ -267,7 +281,7 @@ class Screenshots:
     def take(self, page, label: str) -> None:
         self.count += 1
         self.folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{label}.png"), full_page=True)
+        photograph(page, self.folder / f"{self.count:02d}-{label}.png")
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from tests.browser import seed
 from tests.browser.conftest import (
     AXE, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, VNU, PageNotBuilt, Screenshots, Visitor,
-    require_tool,
+    photograph, require_tool,
 )
 from tests.browser.test_pages import AXE_RESULTS, SERIOUS
 
@@ -331,7 +331,7 @@ def test_page_fits_a_phone_and_its_targets_take_a_thumb(phones, scene, spec, wid
         found = _check(person, spec, path, PHONES[width]["width"])
         if width == PHOTOGRAPHED:
             SHOTS.mkdir(parents=True, exist_ok=True)
-            person.page.screenshot(path=str(SHOTS / f"{spec.name}-{language}.png"), full_page=True)
+            photograph(person.page, SHOTS / f"{spec.name}-{language}.png")
             if language == "vi" and not found:
                 _html[spec.name] = person.page.content()
                 found += _accessibility(person)
@@ -461,7 +461,7 @@ def test_staff_hand_over_by_scanning_the_shoppers_qr_with_the_phone_camera(staff
     page.get_by_role("button", name="Quét mã QR của khách").click()
     # the scanner reads the code off the camera and looks the pickup up by itself
     expect(page.get_by_role("heading", name=f"Đơn {ready['number']}")).to_be_visible()
-    page.screenshot(path=str(_shot_path("scan-found")), full_page=True)
+    photograph(page, _shot_path("scan-found"))
     # paid at pickup: the one step after the code takes the money and hands over
     person.follow(page.get_by_role("button", name=re.compile("chuyển khoản")), "collect and hand over")
     expect(page.get_by_role("alert").filter(has_text=f"giao đơn {ready['number']}")).to_be_visible()
