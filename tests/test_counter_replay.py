@@ -1,6 +1,7 @@
 """The offline counter's server side (issue 26): the day's data a device keeps (hashes, never codes;
 only its own outlet), and the replay of queued hand-overs — once per client id, refused when the
-server has moved on, money and stock as the counter's pages leave them, CSRF required."""
+server has moved on, money and stock as the counter's pages leave them, CSRF required — and of the
+wrong codes typed offline: each counted once towards the same lock as at the counter's page."""
 import re
 import uuid
 
@@ -8,12 +9,15 @@ import pytest
 from flask import g
 
 from storefront.counter import services
-from storefront.counter.models import CounterHandOver
+from storefront.counter.models import CounterHandOver, CounterWrongCode
 from storefront.extensions import db
 from storefront.models import Product
 from storefront.orders import codes
-from storefront.orders.models import CounterPayment, LineStatus, PaymentMethod, Pickup, PickupStatus
+from storefront.orders.models import (
+    CounterPayment, LineStatus, OrderEvent, PaymentMethod, Pickup, PickupStatus,
+)
 from storefront.orders.services import cancel_pickup
+from storefront.timeutil import utcnow
 from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory, UserFactory
 from tests.support.order_builder import place
 
@@ -232,6 +236,164 @@ def test_a_malformed_replay_is_refused(signed_in, outlet):
                           content_type="application/json").status_code == 400
 
 
+# --- wrong codes typed offline --------------------------------------------------------------------
+
+def wrong(client, pickup, **fields):
+    body = {"kind": "wrong_code", "client_id": fields.pop("client_id", str(uuid.uuid4())),
+            "pickup_id": pickup.id, "tried_at": "2026-12-05T08:00:00.000Z", **fields}
+    return client.post("/outlet/counter/hand-overs", json=body)
+
+
+def wrong_rows() -> list:
+    return db.session.scalars(db.select(CounterWrongCode).order_by(CounterWrongCode.id)).all()
+
+
+def test_a_wrong_code_typed_offline_counts_once_by_client_id(signed_in, outlet, staff):
+    pickup, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    client_id = str(uuid.uuid4())
+
+    first = wrong(signed_in, pickup, client_id=client_id).get_json()
+    again = wrong(signed_in, pickup, client_id=client_id).get_json()  # a lost answer, sent again
+
+    assert first["outcome"] == "counted" and first["replayed"] is False and not first["locked"]
+    assert again["outcome"] == "counted" and again["replayed"] is True
+    assert "ghi nhận lần nhập sai mã" in first["message"]
+    assert fresh(pickup).failed_code_attempts == 1
+    [row] = wrong_rows()
+    assert (row.client_id, row.pickup_id, row.user_id) == (client_id, pickup.id, staff.id)
+    assert row.tried_at.isoformat() == "2026-12-05T08:00:00"
+    events = db.session.scalars(db.select(OrderEvent).filter_by(pickup_id=pickup.id,
+                                                                 kind="wrong_pickup_code")).all()
+    assert [e.note for e in events] == ["Mã sai nhập khi mất mạng, gửi lại từ máy quầy"]
+    assert [e.actor_id for e in events] == [staff.id]
+
+
+def test_the_queue_never_carries_the_typed_code(signed_in, outlet):
+    """A wrong-code item holds the pickup, the time and a client id: a code sent with it is not kept."""
+    pickup, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    wrong(signed_in, pickup, code="ABCD-EFGH")
+    [row] = wrong_rows()
+    assert "ABCD" not in " ".join(str(getattr(row, c.name)) for c in CounterWrongCode.__table__.columns)
+
+
+def test_offline_wrong_codes_from_two_devices_lock_the_pickup(signed_in, outlet, app):
+    pickup, code = ready(outlet, (ProductFactory(price=40000), 1))
+    max_tries = app.config["PICKUP_CODE_MAX_TRIES"]
+
+    answers = [wrong(signed_in, pickup).get_json() for _ in range(max_tries - 2)]  # one tablet
+    answers += [wrong(signed_in, pickup).get_json() for _ in range(2)]  # another, same pickup
+    for _ in range(2):  # every one replayed again: nothing more is counted
+        for answer in answers:
+            wrong(signed_in, pickup, client_id=answer["client_id"])
+
+    assert [a["locked"] for a in answers] == [False] * (max_tries - 1) + [True]
+    assert "đơn bị khoá sau 5 lần nhập sai mã" in answers[-1]["message"]
+    pickup = fresh(pickup)
+    assert pickup.code_locked_until is not None and pickup.code_locked_until > utcnow()
+    assert pickup.failed_code_attempts == 0  # as at the counter's page: the lock starts a new count
+    assert len(wrong_rows()) == max_tries
+    assert [r.locked_until is not None for r in wrong_rows()] == [False] * (max_tries - 1) + [True]
+
+
+def test_a_hand_over_replayed_after_an_offline_lockout_is_refused_with_the_reason(signed_in, outlet):
+    product = ProductFactory(price=40000, stock=10)
+    pickup, code = ready(outlet, (product, 1))
+    for _ in range(5):  # typed on the tablet before the right code was
+        wrong(signed_in, pickup)
+
+    answer = replay(signed_in, pickup, code, collected="cash", amount=40000).get_json()
+
+    assert answer["outcome"] == "locked" and not answer["confirmed"]
+    assert answer["message"] == ("Đơn bị khoá sau 5 lần nhập sai mã: kiểm tra giấy tờ tuỳ thân "
+                                 "của khách, rồi giao lại khi đơn hết khoá.")
+    assert "Lấy lại hàng từ khách" in answer["advice"] and "40.000" in answer["advice"]
+    assert "15 phút" in answer["advice"]
+    assert fresh(pickup).status == P.READY
+    assert db.session.scalars(db.select(CounterPayment)).all() == []
+    assert stock_of(product) == 9  # taken at placement; nothing moved by the refusal
+    again = replay(signed_in, pickup, code, client_id=answer["client_id"], collected="cash",
+                   amount=40000).get_json()
+    assert again["replayed"] and again["message"] == answer["message"]
+
+
+def test_a_lock_set_at_the_counter_page_keeps_its_own_reason(signed_in, outlet):
+    pickup, code = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    for _ in range(5):
+        signed_in.post(f"/outlet/pickups/{pickup.id}/hand-over", data={"code": "ZZZZ-ZZZZ"})
+    assert fresh(pickup).code_locked_until is not None
+
+    answer = replay(signed_in, pickup, code).get_json()
+
+    assert answer["outcome"] == "locked"
+    assert answer["message"] == "Đơn đang tạm khoá vì nhập sai mã quá nhiều lần."
+
+
+def test_offline_and_online_wrong_codes_add_up(signed_in, outlet):
+    pickup, code = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    for _ in range(3):
+        wrong(signed_in, pickup)
+    signed_in.post(f"/outlet/pickups/{pickup.id}/hand-over", data={"code": "ZZZZ-ZZZZ"})
+    assert fresh(pickup).failed_code_attempts == 4 and fresh(pickup).code_locked_until is None
+
+    wrong(signed_in, pickup)
+
+    assert fresh(pickup).code_locked_until is not None
+    assert "Tạm khoá giao hàng đến" in signed_in.get(f"/outlet/pickups/{pickup.id}").get_data(
+        as_text=True)  # the counter's page shows the lock the offline tries set
+
+
+def test_the_next_refresh_marks_a_locked_pickup_locked_on_every_device(signed_in, outlet):
+    pickup, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    other, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    for _ in range(5):
+        wrong(signed_in, pickup)
+    wrong(signed_in, other)
+
+    data = signed_in.get("/outlet/counter/sync").get_json()
+
+    entries = {entry["id"]: entry for entry in data["pickups"]}
+    assert entries[pickup.id]["locked_until"] is not None
+    assert entries[other.id]["locked_until"] is None and entries[other.id]["failed_tries"] == 1
+
+
+def test_wrong_codes_for_a_closed_or_foreign_pickup_count_nothing(signed_in, outlet, staff):
+    collected, code = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    assert replay(signed_in, collected, code).get_json()["confirmed"]
+    theirs, _ = ready(OutletFactory(name="Điểm khác"), (ProductFactory(), 1))
+
+    late = wrong(signed_in, collected).get_json()
+    foreign = wrong(signed_in, theirs).get_json()
+
+    assert late["outcome"] == "not_counted" and not late["counted"]
+    assert foreign["outcome"] == "not_found" and not foreign["counted"]
+    assert fresh(theirs).failed_code_attempts == 0
+    assert [r.pickup_id for r in wrong_rows()] == [collected.id, None]
+
+
+def test_another_outlets_client_id_tells_nothing_and_counts_nothing(signed_in, outlet, client, app,
+                                                                    login):
+    pickup, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    client_id = wrong(signed_in, pickup).get_json()["client_id"]
+    elsewhere = app.test_client()
+    other_outlet = OutletFactory(name="Điểm khác")
+    login(StaffUserFactory(outlet=other_outlet), test_client=elsewhere)
+    theirs, _ = ready(other_outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+
+    answer = wrong(elsewhere, theirs, client_id=client_id).get_json()
+
+    assert answer["outcome"] == "not_found" and answer["replayed"]
+    assert fresh(theirs).failed_code_attempts == 0 and fresh(pickup).failed_code_attempts == 1
+
+
+def test_a_malformed_wrong_code_is_refused(signed_in, outlet):
+    pickup, _ = ready(outlet, (ProductFactory(), 1))
+    assert wrong(signed_in, pickup, client_id="not-a-uuid").status_code == 400
+    assert signed_in.post("/outlet/counter/hand-overs",
+                          json={"kind": "wrong_code", "client_id": str(uuid.uuid4())}).status_code == 400
+    assert wrong(signed_in, pickup, tried_at="2026-13-45T00:00:00Z").status_code == 400
+    assert fresh(pickup).failed_code_attempts == 0 and wrong_rows() == []
+
+
 # --- CSRF -------------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -268,6 +430,25 @@ def test_a_replay_needs_the_csrf_token_from_the_sync(csrf_client):
     accepted = csrf_client.post("/outlet/counter/hand-overs", json=body, headers={"X-CSRFToken": token})
     assert accepted.status_code == 200 and accepted.get_json()["confirmed"]
     assert fresh(pickup).status == P.COLLECTED
+
+
+def test_a_wrong_code_replay_needs_the_csrf_token_from_the_sync(csrf_client):
+    outlet = OutletFactory()
+    staff = StaffUserFactory(outlet=outlet)
+    pickup, _ = ready(outlet, (ProductFactory(), 1), method=PaymentMethod.CARD)
+    _sign_in_with_token(csrf_client, staff)
+    body = {"kind": "wrong_code", "client_id": str(uuid.uuid4()), "pickup_id": pickup.id}
+
+    refused = csrf_client.post("/outlet/counter/hand-overs", json=body)
+    forged = csrf_client.post("/outlet/counter/hand-overs", json=body, headers={"X-CSRFToken": "forged"})
+    assert refused.status_code == 400 and forged.status_code == 400
+    assert fresh(pickup).failed_code_attempts == 0
+
+    g.pop("csrf_token", None)
+    token = csrf_client.get("/outlet/counter/sync").get_json()["csrf_token"]
+    accepted = csrf_client.post("/outlet/counter/hand-overs", json=body, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200 and accepted.get_json()["counted"]
+    assert fresh(pickup).failed_code_attempts == 1
 
 
 # --- sign-out -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The offline counter's routes in the outlet area: the service worker, the web app manifest, the
-page the worker shows with no network, the day's data for the device, and the replay of queued
-hand-overs (JSON, with the CSRF token in ``X-CSRFToken``)."""
+page the worker shows with no network, the day's data for the device, and the replay of what it
+queued offline, hand-overs and wrong codes (JSON, with the CSRF token in ``X-CSRFToken``)."""
 import hashlib
 import re
 import uuid
@@ -22,7 +22,7 @@ from ..outlets.pages import staff_outlet
 from ..timeutil import local_today, utcnow
 from ..web.outlet import bp, camera_allowed
 from . import services
-from .models import ReplayOutcome as R
+from .models import ReplayOutcome as R, WrongCodeOutcome as W
 
 ROOT = Path(__file__).resolve().parents[2]
 # The files the offline page is made of: a change to any of them is a new revision of it.
@@ -143,9 +143,13 @@ def _pickup_json(entry: services.PickupEntry, locked: set) -> dict:
 
 @bp.post("/counter/hand-overs")
 def counter_replay():
-    """Apply one hand-over queued on the device (CSRF token in ``X-CSRFToken``, checked by
-    CSRFProtect before this runs). Always 200 with the outcome, unless the body is malformed."""
-    item = _queued(request.get_json(silent=True))
+    """Apply one hand-over queued on the device, or count one wrong code typed on it
+    (``"kind": "wrong_code"``); the CSRF token in ``X-CSRFToken``, checked by CSRFProtect before
+    this runs. Always 200 with the outcome, unless the body is malformed."""
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and body.get("kind") == "wrong_code":
+        return _replay_wrong_code(body)
+    item = _queued(body)
     if item is None:
         return jsonify({"error": "malformed"}), 400
     row, replayed = services.replay(current_user, staff_outlet(), item)
@@ -153,6 +157,30 @@ def counter_replay():
     return jsonify({"client_id": row.client_id, "outcome": row.outcome,
                     "confirmed": row.outcome == R.CONFIRMED, "replayed": replayed,
                     "message": message, "advice": advice})
+
+
+def _replay_wrong_code(body: dict):
+    try:
+        item = services.QueuedWrongCode(client_id=str(uuid.UUID(str(body.get("client_id")))),
+                                        pickup_id=int(body["pickup_id"]),
+                                        tried_at=_moment(body.get("tried_at")))
+    except (KeyError, TypeError, ValueError):
+        return jsonify({"error": "malformed"}), 400
+    row, replayed = services.count_wrong_code(current_user, staff_outlet(), item)
+    return jsonify({"client_id": row.client_id, "kind": "wrong_code", "outcome": row.outcome,
+                    "counted": row.outcome == W.COUNTED, "locked": row.locked_until is not None,
+                    "replayed": replayed, "message": _explain_wrong_code(row), "advice": ""})
+
+
+def _explain_wrong_code(row) -> str:
+    if row.outcome == W.NOT_FOUND:
+        return _("Không có đơn này ở điểm bán của bạn.")
+    if row.outcome == W.NOT_COUNTED:
+        return _("Đơn đã được giao hoặc đã đóng: lần nhập sai mã này không còn được tính.")
+    if row.locked_until is not None:
+        return _("Máy chủ đã ghi nhận lần nhập sai mã này: đơn bị khoá sau %(n)s lần nhập sai mã.",
+                 n=current_app.config["PICKUP_CODE_MAX_TRIES"])
+    return _("Máy chủ đã ghi nhận lần nhập sai mã này.")
 
 
 def _queued(body) -> services.QueuedHandOver | None:
@@ -193,6 +221,11 @@ def _explain(row, item: services.QueuedHandOver) -> tuple[str, str]:
     outcome = R(row.outcome)
     if outcome == R.CONFIRMED:
         return _("Đã xác nhận: máy chủ đã ghi nhận lần giao hàng này."), ""
+    if outcome == R.LOCKED and row.detail:  # wrong codes replayed from counter devices locked it
+        return (_("Đơn bị khoá sau %(n)s lần nhập sai mã: kiểm tra giấy tờ tuỳ thân của khách, "
+                  "rồi giao lại khi đơn hết khoá.", n=row.detail),
+                goods_back + " " + _("Đơn tự hết khoá sau 15 phút; giao lại trên trang đơn khi có "
+                                     "mạng."))
     if outcome == R.AMOUNT_CHANGED:
         due = format_vnd(int(row.detail or 0))
         return (_("Số tiền cần thu đã thay đổi: bây giờ là %(amount)s.", amount=due),

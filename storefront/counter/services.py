@@ -13,6 +13,14 @@ pages (``orders.services.hand_over``, ``pickup.services.hand_over_partially``): 
 check, lock-out, money step and stock rules. Its ``CounterHandOver`` row, keyed by the device's
 client id (unique), is written in the same transaction as the hand-over, so a replay of the same
 client id is answered from that row and applies nothing twice.
+
+**Wrong codes typed offline.** The device counts them to lock a pickup there, and queues each one
+(pickup, time, a client id; never what was typed) in the same queue as its hand-overs, so they are
+replayed in the order they happened. ``count_wrong_code`` adds each to the pickup's wrong tries once
+(its ``CounterWrongCode`` row, keyed by the client id, is written in the same transaction), with the
+same lock as a wrong code typed at the counter's page: five lock the pickup for 15 minutes, from
+when the server learns of them. A hand-over replayed while a lock set that way holds is refused
+with the number of wrong codes that locked it, and the next refresh shows every device the lock.
 """
 import hashlib
 import hmac
@@ -26,11 +34,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..orders import codes, dues, services as order_services
+from ..orders.locks import lock_pickups
 from ..orders.models import LineStatus, PaymentStatus, Pickup, PickupStatus
 from ..outlets import queries
 from ..pickup import services as pickup_services
 from ..timeutil import utcnow
-from .models import CounterHandOver, ReplayOutcome as R
+from ..unit_of_work import transaction
+from .models import CounterHandOver, CounterWrongCode, ReplayOutcome as R, WrongCodeOutcome as W
 
 P = PickupStatus
 # PBKDF2 rounds of a device code hash (config COUNTER_CODE_ROUNDS): ~5 ms a pickup on the server
@@ -165,7 +175,7 @@ def replay(user, outlet, item: QueuedHandOver) -> tuple[CounterHandOver, bool]:
         db.session.rollback()
         return stored(item.client_id), True
     except order_services.CodeLocked:
-        return _refuse(user, outlet, item, R.LOCKED), False
+        return _refuse(user, outlet, item, R.LOCKED, detail=_locked_offline(pickup)), False
     except order_services.WrongPickupCode:  # the device checked it: the code changed since
         return _refuse(user, outlet, item, R.CODE_CHANGED), False
     except order_services.PaymentNotCollected as error:
@@ -174,6 +184,18 @@ def replay(user, outlet, item: QueuedHandOver) -> tuple[CounterHandOver, bool]:
         db.session.rollback()
         return _refuse(user, outlet, item, _refusal_before(pickup, item) or R.NOT_READY), False
     return row, False
+
+
+def _locked_offline(pickup: Pickup) -> str | None:
+    """Return how many wrong codes locked the pickup, when tries replayed from a counter device
+    set the lock that holds now; else None (a lock set at the counter's page)."""
+    pickup = db.session.get(Pickup, pickup.id, populate_existing=True)
+    if pickup is None or pickup.code_locked_until is None:
+        return None
+    set_offline = db.session.scalar(select(CounterWrongCode.id).where(
+        CounterWrongCode.pickup_id == pickup.id,
+        CounterWrongCode.locked_until == pickup.code_locked_until).limit(1))
+    return str(current_app.config["PICKUP_CODE_MAX_TRIES"]) if set_offline else None
 
 
 def _refusal_before(pickup: Pickup, item: QueuedHandOver) -> R | None:
@@ -223,3 +245,53 @@ def _foreign(item: QueuedHandOver) -> CounterHandOver:
     """An answer for a client id another outlet used: nothing of that hand-over is told."""
     return CounterHandOver(client_id=item.client_id, outcome=R.NOT_FOUND, pickup_id=None,
                            partial=item.partial)
+
+
+# --- wrong codes typed offline -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueuedWrongCode:
+    client_id: str
+    pickup_id: int
+    tried_at: datetime | None = None
+
+
+def stored_wrong_code(client_id: str) -> CounterWrongCode | None:
+    return db.session.scalar(select(CounterWrongCode)
+                             .where(CounterWrongCode.client_id == client_id))
+
+
+def count_wrong_code(user, outlet, item: QueuedWrongCode) -> tuple[CounterWrongCode, bool]:
+    """Add one wrong code typed offline to the pickup's wrong tries, once; return its row and
+    whether it had been counted before.
+
+    Counted while the pickup can still be opened by its code (ready, or waiting for a partial
+    hand-over); a pickup handed over, cancelled or closed since is not counted. A client id
+    already used by another outlet's staff is answered ``not_found`` and counts nothing.
+    """
+    known = stored_wrong_code(item.client_id)
+    if known is not None:
+        if known.outlet_id != outlet.id:
+            return CounterWrongCode(client_id=item.client_id, outcome=W.NOT_FOUND), True
+        return known, True
+    row = CounterWrongCode(client_id=item.client_id, user_id=user.id, outlet_id=outlet.id,
+                           tried_at=item.tried_at)
+    try:
+        with transaction():
+            pickup = queries.pickup_at(outlet, item.pickup_id)
+            if pickup is not None:
+                lock_pickups([pickup])  # two devices replaying at once count one after the other
+            row.pickup_id = pickup.id if pickup is not None else None
+            if pickup is None:
+                row.outcome = W.NOT_FOUND
+            elif pickup.code_used_at is not None or pickup.status not in (P.READY, P.CONFIRMED):
+                row.outcome = W.NOT_COUNTED
+            else:
+                row.outcome = W.COUNTED
+                row.locked_until = order_services.note_wrong_code(
+                    pickup, user, note=_("Mã sai nhập khi mất mạng, gửi lại từ máy quầy"))
+            db.session.add(row)
+    except IntegrityError:  # the same client id, replayed at the same moment: answer as it was
+        db.session.rollback()
+        return stored_wrong_code(item.client_id), True
+    return row, False

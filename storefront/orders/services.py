@@ -187,12 +187,25 @@ def settle_at_pickup(order: Order, by: Actor = "system") -> None:
         payment.mark_paid(order, by)
 
 
-def _note_wrong_code(pickup: Pickup, by: Actor, now) -> None:
+def note_wrong_code(pickup: Pickup, by: Actor, note: str | None = None):
+    """Count a wrong code typed where the server could not check it (a counter device with no
+    network, replayed later) towards the pickup's lock, as ``code_opens`` counts one here.
+
+    In the caller's transaction, with the pickup locked (``lock_pickups``). A try made while the
+    pickup is locked still counts (towards the next lock): the device did not know. Return the
+    lock this try set (the lock starts now, when the server learns of it), or None.
+    """
+    return _note_wrong_code(pickup, by, utcnow(), note=note)
+
+
+def _note_wrong_code(pickup: Pickup, by: Actor, now, note: str | None = None):
     pickup.failed_code_attempts += 1
+    locked = None
     if pickup.failed_code_attempts >= current_app.config["PICKUP_CODE_MAX_TRIES"]:
-        pickup.code_locked_until = now + timedelta(minutes=15)
+        pickup.code_locked_until = locked = now + timedelta(minutes=15)
         pickup.failed_code_attempts = 0
-    record(pickup.order, "wrong_pickup_code", by, pickup=pickup)
+    record(pickup.order, "wrong_pickup_code", by, pickup=pickup, note=note)
+    return locked
 
 
 # --- cancellation and expiry ------------------------------------------------------------------
