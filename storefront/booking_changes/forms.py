@@ -12,6 +12,10 @@ class CancelBookingForm(FlaskForm):
     """Only the CSRF token: the booking is in the address."""
 
 
+class OfferForm(FlaskForm):
+    """Only the CSRF token: the offer is in the address (booking its held seats, declining it)."""
+
+
 class MoveBookingForm(FlaskForm):
     session_id = SelectField(_l("Chuyển sang buổi"), coerce=int,
                              validators=[InputRequired(_l("Hãy chọn buổi muốn chuyển sang."))])

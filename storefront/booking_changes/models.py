@@ -2,8 +2,9 @@
 
 A guest gives a name and an e-mail or a phone; a signed-in shopper's account is kept too. When
 seats free up (a booking cancelled or moved away, seats held for a payment released), the first
-in line is offered them with a link that lasts ``waitlist.OFFER_MINUTES``; unused, the offer
-passes to the next (``waitlist.py``).
+in line is offered them with a link that lasts ``waitlist.OFFER_MINUTES`` and the seats are held
+for them meanwhile (``hold``, a ``bookings.models.SeatHold``); unused or declined, the offer and
+its hold pass to the next (``waitlist.py``).
 """
 import enum
 
@@ -16,10 +17,10 @@ from ..timeutil import utcnow
 
 class WaitlistStatus(enum.StrEnum):
     WAITING = "waiting"  # in line
-    OFFERED = "offered"  # told that seats are free; the link works until ``offer_expires_at``
+    OFFERED = "offered"  # seats held for them; the link works until ``offer_expires_at``
     BOOKED = "booked"  # booked through the offer (or otherwise booked the session)
     EXPIRED = "expired"  # the offer passed unused: the next in line was told
-    LEFT = "left"  # left the line, or the session was cancelled or started
+    LEFT = "left"  # left the line (or declined an offer), or the session was cancelled or started
 
 
 WAITLIST_STATUS_LABELS = {
@@ -51,10 +52,13 @@ class WaitlistEntry(db.Model):
     offered_at = db.Column(db.DateTime)
     offer_expires_at = db.Column(db.DateTime)
     closed_at = db.Column(db.DateTime)
+    # The seats held for the offer; the hold's own status says whether it still holds them.
+    hold_id = db.Column(db.Integer, db.ForeignKey("seat_hold.id", ondelete="SET NULL"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     session = db.relationship("ExperienceSession")
     user = db.relationship("User")
+    hold = db.relationship("SeatHold")
 
     __table_args__ = (
         db.Index("ix_waitlist_entry_line", "session_id", "status", "id"),

@@ -1,8 +1,10 @@
-"""The shopper's pages: cancel or move a booking of their order, join a full session's waitlist, an offer."""
-from flask import abort, flash, redirect, render_template, url_for
+"""The shopper's pages: cancel or move a booking of their order, join a full session's waitlist, an
+offer (its held seats into the cart, or declined)."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..bookings import cart as booking_cart, current as booking_current
 from ..bookings.seats import SessionFull
 from ..experiences import queries as experience_queries
 from ..experiences.models import ExperienceSession
@@ -11,7 +13,7 @@ from ..i18n import current_language, format_clock, format_moment
 from ..orders.viewing import actor, viewed_order
 from ..web.shop import bp
 from . import services, waitlist
-from .forms import CancelBookingForm, MoveBookingForm, WaitlistForm
+from .forms import CancelBookingForm, MoveBookingForm, OfferForm, WaitlistForm
 from .services import BookingChangeError
 
 
@@ -100,11 +102,79 @@ def join(slug: str, session_id: int):
                            experience=session.experience, form=form), 200 if not form.errors else 400
 
 
+def _may_claim(entry) -> bool:
+    """An offer made to an account is booked signed in as it; a guest's by whoever has the link."""
+    return entry.user_id is None or (current_user.is_authenticated and current_user.id == entry.user_id)
+
+
+def _offer_page(entry, status=200):
+    return render_template("booking_changes/offer.html", entry=entry, session=entry.session,
+                           experience=entry.session.experience, problem=None,
+                           held=entry.hold.seats if entry.hold is not None else 0,
+                           may_claim=_may_claim(entry)), status
+
+
+def _gone(error):
+    return render_template("booking_changes/offer.html", entry=None, problem=error.message,
+                           booked=isinstance(error, waitlist.OfferBooked)), 410
+
+
 @bp.get("/experiences/waitlist/<token>", endpoint="waitlist_offer")
 def offer(token: str):
+    """The offer link: the seats held, a form to book them, and a way to decline."""
     try:
         entry = waitlist.offered_entry(token)
     except waitlist.OfferNotValid as error:
-        return render_template("booking_changes/offer.html", entry=None, problem=error.message), 410
-    return render_template("booking_changes/offer.html", entry=entry, session=entry.session,
-                           experience=entry.session.experience, problem=None)
+        return _gone(error)
+    if _may_claim(entry):
+        booking_current.remember_hold(entry.session_id, token)
+    return _offer_page(entry)
+
+
+@bp.post("/experiences/waitlist/<token>/book", endpoint="book_waitlist_offer")
+def book_offer(token: str):
+    """Put the held seats' tickets in the cart: up to the seats held (and any free ones besides)."""
+    try:
+        entry = waitlist.offered_entry(token)
+    except waitlist.OfferNotValid as error:
+        return _gone(error)
+    if not OfferForm().validate_on_submit():
+        abort(400)
+    if not _may_claim(entry):
+        flash(_("Lời mời này dành cho tài khoản đã vào danh sách chờ: hãy đăng nhập bằng tài khoản đó."),
+              "error")
+        return redirect(url_for("shop.login", next=url_for("shop.waitlist_offer", token=token)), 303)
+    quantities = {key.removeprefix("pt-"): request.form.get(key, type=int) or 0
+                  for key in request.form if key.startswith("pt-")}
+    bookings = booking_current.current_bookings()
+    try:
+        booking_cart.add(bookings, entry.session_id, quantities, held=entry.hold.seats if entry.hold else 0)
+    except (booking_cart.BookingCartError, ValueError) as error:
+        flash(str(error) if isinstance(error, booking_cart.BookingCartError) else _("Vui lòng chọn lại."),
+              "error")
+        return redirect(url_for("shop.waitlist_offer", token=token), 303)
+    booking_current.keep(bookings)
+    booking_current.remember_hold(entry.session_id, token)
+    flash(_("Đã thêm “%(title)s” vào giỏ hàng. Chỗ được giữ cho bạn đến %(when)s: hãy đặt trước giờ đó.",
+            title=entry.session.experience.title, when=format_moment(entry.offer_expires_at)), "success")
+    return redirect(url_for("shop.cart"), 303)
+
+
+@bp.route("/experiences/waitlist/<token>/decline", methods=["GET", "POST"], endpoint="decline_waitlist_offer")
+def decline_offer(token: str):
+    """Decline the offer (the mail's link asks first: a link opened by a mail scanner changes nothing)."""
+    try:
+        entry = waitlist.offered_entry(token)
+    except waitlist.OfferNotValid as error:
+        return _gone(error)
+    form = OfferForm()
+    if not form.validate_on_submit():
+        return render_template("booking_changes/decline.html", entry=entry, session=entry.session,
+                               experience=entry.session.experience, form=form,
+                               held=entry.hold.seats if entry.hold is not None else 0)
+    try:
+        waitlist.decline(token)
+    except waitlist.OfferNotValid as error:
+        return _gone(error)
+    flash(_("Bạn đã từ chối lời mời. Chỗ được chuyển cho người tiếp theo trong danh sách chờ."), "success")
+    return redirect(url_for("shop.experience", slug=entry.session.experience.slug), 303)

@@ -1,14 +1,20 @@
-"""The waitlist of a full session: join it, and tell the first in line when seats free up.
+"""The waitlist of a full session: join it, hold freed seats for the first in line, pass them on.
 
 Seats free up when a booking is cancelled or moved away (``services.py`` calls ``offer_next`` in
 its transaction) or when seats held for a payment are released at its deadline (the periodic
-``sweep`` finds those). The first in line whose seats fit is sent a link that lasts
-``OFFER_MINUTES``; strictly in order, so a later, smaller request never jumps the line. While an
-offer runs, its seats are promised: the next in line is told only of seats beyond them. An offer
-unused when it lapses passes to the next in line. Nothing is held at the session: the shopper
-books through the cart like anyone else, so an offer says "seats are free now", not "kept".
+``sweep`` finds those). The first in line whose seats fit is offered them with a link that lasts
+``OFFER_MINUTES``; strictly in order, so a later, smaller request never jumps the line.
+
+While an offer runs, its seats are **held** for that person (``bookings.seats.hold``, a
+``SeatHold`` counted in the session's ``seats_taken``): every other shopper sees them as taken.
+The offered person, through the link (``views.offer``, which remembers the token in the browser)
+and, when the entry belongs to an account, signed in as it, books them through the cart; at
+placement the hold becomes the booking (``seats.take`` with the hold: never counted twice). An
+offer unused when it lapses (the periodic ``sweep``), or declined (``decline``), gives its seats
+back and they are held for the next in line at once, or go back on sale when nobody waits.
+
+Locks: the session row first (``_lock``, as placement's ``lock_sessions``), then the holds.
 """
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,7 +30,8 @@ from ..notifications import channels, services as notify
 from ..orders.models import Order
 from ..timeutil import HANOI, utcnow
 from ..unit_of_work import transaction
-from ..bookings.models import Booking, BookingStatus
+from ..bookings import seats
+from ..bookings.models import Booking, BookingStatus, HoldStatus
 from .models import IN_LINE, WaitlistEntry, WaitlistStatus
 
 OFFER_MINUTES = 120
@@ -60,6 +67,10 @@ class OfferNotValid(WaitlistError):
     """The offer link is unknown, used, or has lapsed."""
 
 
+class OfferBooked(OfferNotValid):
+    """The offer's held seats were booked: the link has done its work."""
+
+
 @dataclass(frozen=True)
 class Contact:
     """Who waits: a name and an e-mail or a phone (both for a signed-in shopper's account)."""
@@ -71,8 +82,7 @@ class Contact:
     user: object | None = None
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = seats.hash_claim  # the offer link's token, stored only as this hash (entry and hold)
 
 
 def _lock(session: ExperienceSession) -> None:
@@ -125,10 +135,11 @@ def position(entry: WaitlistEntry) -> int:
 # --- offers (in the caller's transaction) -------------------------------------------------------
 
 def offer_next(session: ExperienceSession, *, now: datetime | None = None) -> list[WaitlistEntry]:
-    """Tell the first in line, then the next, as long as the free seats cover their requests.
+    """Hold free seats for the first in line, then the next, as long as they cover their requests.
 
-    Lapsed offers pass on first; entries whose shopper has booked the session meanwhile leave
-    the line. Returns the entries told now. Runs in the caller's transaction.
+    Offers whose hold was booked close as booked; lapsed offers give their seats back and pass
+    on first; entries whose shopper has booked the session meanwhile leave the line (their hold,
+    if any, given back). Returns the entries offered now. Runs in the caller's transaction.
     """
     now = now or utcnow()
     _lock(session)
@@ -138,26 +149,41 @@ def offer_next(session: ExperienceSession, *, now: datetime | None = None) -> li
     line = db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.session_id == session.id, WaitlistEntry.status.in_(list(IN_LINE)))
         .order_by(WaitlistEntry.id)).all()
+    for entry in line:  # the holds as they are now, under the session's lock
+        if entry.hold is not None:
+            db.session.refresh(entry.hold)
     _settle(session, line, now)
-    free = session.seats_left - sum(e.seats for e in line if e.status == W.OFFERED)
+    db.session.refresh(session)  # the seats given back above (held ones are counted as taken)
+    free = session.seats_left
     told = []
     for entry in (e for e in line if e.status == W.WAITING):
         if entry.seats > free:
-            break  # strictly in order: the first in line is told before anyone behind
-        _offer(entry, now)
+            break  # strictly in order: the first in line is offered before anyone behind
+        if not _offer(entry, now):
+            break
         free -= entry.seats
         told.append(entry)
     return told
 
 
 def _settle(session: ExperienceSession, line: list[WaitlistEntry], now: datetime) -> None:
-    """Close entries whose shopper has booked the session, and offers that lapsed."""
+    """Close offers whose hold was booked, entries whose shopper has booked, offers that lapsed."""
     booked = _booked_contacts(session)
     for entry in line:
-        if {entry.email, entry.phone, entry.user_id} & booked:
+        hold = entry.hold if entry.status == W.OFFERED else None
+        if hold is not None and hold.status == HoldStatus.USED:
+            entry.status, entry.closed_at = W.BOOKED, now
+        elif {entry.email, entry.phone, entry.user_id} & booked:
+            _release(entry, now)
             entry.status, entry.closed_at = W.BOOKED, now
         elif entry.status == W.OFFERED and entry.offer_expires_at <= now:
+            _release(entry, now)
             entry.status, entry.closed_at = W.EXPIRED, now
+
+
+def _release(entry: WaitlistEntry, now: datetime) -> bool:
+    """Give the seats the entry's offer holds back to the session; False when none were held."""
+    return entry.hold is not None and seats.end_hold(entry.hold, now=now)
 
 
 def _booked_contacts(session: ExperienceSession) -> set:
@@ -167,26 +193,38 @@ def _booked_contacts(session: ExperienceSession) -> set:
     return {value for row in rows for value in row if value is not None}
 
 
-def _offer(entry: WaitlistEntry, now: datetime) -> None:
+def _offer(entry: WaitlistEntry, now: datetime) -> bool:
+    """Hold the entry's seats and send the offer with its link; False when they cannot be held."""
     token = secrets.token_urlsafe(24)
-    entry.status, entry.token_hash = W.OFFERED, hash_token(token)
-    entry.offered_at, entry.offer_expires_at = now, now + timedelta(minutes=OFFER_MINUTES)
-    session, expires = entry.session, entry.offer_expires_at
+    expires = now + timedelta(minutes=OFFER_MINUTES)
+    hold = seats.hold(entry.session_id, entry.seats, token_hash=hash_token(token), expires_at=expires,
+                      user_id=entry.user_id, now=now)
+    if hold is None:
+        return False
+    entry.status, entry.token_hash, entry.hold = W.OFFERED, hash_token(token), hold
+    entry.offered_at, entry.offer_expires_at = now, expires
+    session = entry.session
     values = {"customer_name": entry.name, "title": session.experience.title,
               "date": session.day.strftime("%d/%m/%Y"),
               "deadline": expires.replace(tzinfo=timezone.utc).astimezone(HANOI).strftime("%H:%M %d/%m")}
     notify.queue("waitlist_offer", entry.email or "", entry.locale, None, entry=entry,
                  session=session, experience=session.experience, phone=entry.phone,
-                 link=absolute_url("shop.waitlist_offer", token=token), minutes=OFFER_MINUTES,
-                 values=values)
+                 link=absolute_url("shop.waitlist_offer", token=token),
+                 decline_link=absolute_url("shop.decline_waitlist_offer", token=token),
+                 minutes=OFFER_MINUTES, values=values)
+    return True
 
 
 def close_line(session: ExperienceSession, *, now: datetime | None = None) -> int:
-    """Take everyone still in line off it (the session was cancelled or has closed for booking)."""
+    """Take everyone still in line off it (the session was cancelled or has closed for booking).
+
+    Seats still held for an offer go back to the session.
+    """
     now = now or utcnow()
     line = db.session.scalars(select(WaitlistEntry).where(
         WaitlistEntry.session_id == session.id, WaitlistEntry.status.in_(list(IN_LINE)))).all()
     for entry in line:
+        _release(entry, now)
         entry.status, entry.closed_at = W.LEFT, now
     return len(line)
 
@@ -194,20 +232,44 @@ def close_line(session: ExperienceSession, *, now: datetime | None = None) -> in
 def offered_entry(token: str, *, now: datetime | None = None) -> WaitlistEntry:
     """Return the running offer a link's token opens.
 
-    :raises OfferNotValid: unknown, already used or passed on, or lapsed.
+    :raises OfferBooked: its held seats were booked already.
+    :raises OfferNotValid: unknown, passed on, declined, or lapsed.
     """
     now = now or utcnow()
     entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.token_hash == hash_token(token or "")))
+    if entry is not None and (entry.status == W.BOOKED or (
+            entry.hold is not None and entry.hold.status == HoldStatus.USED)):
+        raise OfferBooked(_("Bạn đã đặt những chỗ được giữ theo lời mời này."))
     if entry is None or entry.status != W.OFFERED or entry.offer_expires_at <= now:
         raise OfferNotValid(_("Lời mời này không còn hiệu lực: đã hết hạn hoặc đã chuyển cho "
                               "người tiếp theo trong danh sách chờ."))
     return entry
 
 
-def sweep(*, now: datetime | None = None) -> int:
-    """Offer seats freed outside a change (held seats released), pass lapsed offers on, close lines.
+def decline(token: str, *, now: datetime | None = None) -> WaitlistEntry:
+    """Decline a running offer: its held seats go to the next in line at once (or back on sale).
 
-    The periodic job; returns how many shoppers were told. One transaction per session.
+    :raises OfferNotValid: the link is unknown, booked, passed on, declined or lapsed.
+    """
+    now = now or utcnow()
+    with transaction():
+        session = offered_entry(token, now=now).session
+        _lock(session)
+        entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.token_hash == hash_token(token))
+                                  .execution_options(populate_existing=True))
+        if entry.hold is not None:
+            db.session.refresh(entry.hold)
+        entry = offered_entry(token, now=now)  # again under the session's lock: a checkout may have won
+        _release(entry, now)
+        entry.status, entry.closed_at = W.LEFT, now
+        offer_next(session, now=now)
+    return entry
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """Pass lapsed offers (and their held seats) on, offer seats freed outside a change, close lines.
+
+    The periodic job; returns how many shoppers were offered seats. One transaction per session.
     """
     now = now or utcnow()
     session_ids = db.session.scalars(

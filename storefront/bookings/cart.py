@@ -3,7 +3,9 @@
 A guest's live in a plain dict the web layer keeps in the session
 (``{"<session id>:<person type id>": {"q": tickets, "p": price seen}}``); a signed-in shopper's
 are ``BookingCartItem`` rows. Nothing is held until the order is placed: the seats are taken by
-``orders.placement`` (``seats.take``), which checks everything here again.
+``orders.placement`` (``seats.take``), which checks everything here again. The one exception is
+a waitlist offer's hold (``seats.claimable``): the shopper who came through its link may put up
+to its seats (and any free ones) in the cart, and the lines carry its token to placement.
 """
 from dataclasses import dataclass
 
@@ -11,10 +13,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from ..experiences.models import Experience, ExperienceSession, PersonType
-from ..experiences.sessions import is_bookable
+from ..experiences.models import Experience, ExperienceSession, PersonType, SessionStatus
+from ..experiences.sessions import booking_closes_at, is_bookable
 from ..extensions import db
 from ..i18n import format_vnd
+from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from .models import BookingCartItem
 
@@ -91,6 +94,7 @@ class TicketLine:
     quantity: int
     price_seen: int
     person_type: PersonType | None = None
+    hold_token: str | None = None  # the waitlist offer's token, when its seats are held for this shopper
 
 
 @dataclass
@@ -99,6 +103,7 @@ class BookingLine:
 
     session: ExperienceSession
     tickets: list[TicketLine]
+    held: int = 0  # seats of the session held for this shopper (a waitlist offer)
 
     @property
     def experience(self) -> Experience:
@@ -115,11 +120,11 @@ class BookingLine:
     @property
     def issues(self) -> list[str]:
         """Return what the shopper must resolve before checkout, in their language."""
-        found = []
-        if not self.experience.product.is_listed() or not is_bookable(self.session):
+        found, room = [], self.session.seats_left + self.held
+        if not self.experience.product.is_listed() or not bookable(self.session, self.held > 0):
             found.append(_("Buổi này không còn nhận đặt chỗ. Vui lòng xoá khỏi giỏ hàng."))
-        elif self.seats > self.session.seats_left:
-            found.append(_("Chỉ còn %(n)d chỗ, ít hơn số người bạn chọn.", n=self.session.seats_left))
+        elif self.seats > room:
+            found.append(_("Chỉ còn %(n)d chỗ, ít hơn số người bạn chọn.", n=room))
         for ticket in self.tickets:
             if not ticket.person_type.active:
                 found.append(_("Loại vé “%(label)s” không còn bán.", label=ticket.person_type.label))
@@ -130,8 +135,18 @@ class BookingLine:
         return found
 
 
-def lines(cart) -> list[BookingLine]:
-    """Return the cart's bookings by session start, dropping sessions and types that are gone."""
+def bookable(session: ExperienceSession, holding: bool = False, now=None) -> bool:
+    """Tell whether the shopper may book the session: as ``is_bookable``, or full but for their hold."""
+    return is_bookable(session, now) or (holding and session.status == SessionStatus.OPEN
+                                         and (now or utcnow()) < booking_closes_at(session))
+
+
+def lines(cart, claims=None) -> list[BookingLine]:
+    """Return the cart's bookings by session start, dropping sessions and types that are gone.
+
+    ``claims`` ({session id: ``seats.Claim``}): the holds this shopper may book (their lines say so).
+    """
+    claims = claims or {}
     entries = cart.entries()
     if not entries:
         return []
@@ -145,8 +160,10 @@ def lines(cart) -> list[BookingLine]:
             if session is not None else None
         if person_type is None:
             continue
-        line = found.setdefault(sid, BookingLine(session, []))
-        line.tickets.append(TicketLine(sid, ptid, qty, seen, person_type))
+        claim = claims.get(sid)
+        line = found.setdefault(sid, BookingLine(session, [], claim.hold.seats if claim else 0))
+        line.tickets.append(TicketLine(sid, ptid, qty, seen, person_type,
+                                       claim.token if claim else None))
     return sorted(found.values(), key=lambda l: (l.session.starts_at, l.session.id))
 
 
@@ -159,14 +176,15 @@ def total(booking_lines: list[BookingLine]) -> int:
     return sum(line.amount for line in booking_lines)
 
 
-def add(cart, session_id: int, quantities: dict[int, int]) -> BookingLine:
+def add(cart, session_id: int, quantities: dict[int, int], *, held: int = 0) -> BookingLine:
     """Put the tickets wanted in one session in the cart (replacing what it held for that session).
 
+    ``held``: seats of the session held for this shopper (a waitlist offer), theirs besides those left.
     :raises BookingCartError: the session is not bookable, no ticket is chosen, too many tickets
         or more seats than are left.
     """
     session = db.session.get(ExperienceSession, session_id)
-    if session is None or not session.experience.product.is_listed() or not is_bookable(session):
+    if session is None or not session.experience.product.is_listed() or not bookable(session, held > 0):
         raise BookingCartError(_("Buổi này không còn nhận đặt chỗ. Vui lòng chọn buổi khác."))
     types = {p.id: p for p in session.experience.person_types if p.active}
     wanted = {int(pt): int(q) for pt, q in quantities.items() if int(q or 0) > 0}
@@ -174,8 +192,8 @@ def add(cart, session_id: int, quantities: dict[int, int]) -> BookingLine:
         raise BookingCartError(_("Vui lòng chọn số người cho ít nhất một loại vé."))
     if any(q > MAX_TICKETS for q in wanted.values()):
         raise BookingCartError(_("Mỗi loại vé tối đa %(n)d người.", n=MAX_TICKETS))
-    if sum(types[pt].seats * q for pt, q in wanted.items()) > session.seats_left:
-        raise BookingCartError(_("Buổi này chỉ còn %(n)d chỗ.", n=session.seats_left))
+    if sum(types[pt].seats * q for pt, q in wanted.items()) > session.seats_left + held:
+        raise BookingCartError(_("Buổi này chỉ còn %(n)d chỗ.", n=session.seats_left + held))
     with transaction():
         cart.drop_session(session_id)
         for pt, qty in wanted.items():

@@ -6,6 +6,12 @@ count in ``ExperienceSession.seats_taken`` from placement (``awaiting_payment``:
 shopper pays) until it is cancelled (``seats.release``); ``seats.take`` and ``seats.release`` are
 the only code that moves that counter for a booking.
 
+A waitlist offer holds seats for the person it is made to (``SeatHold``): held seats count in
+``seats_taken`` too, so every other shopper sees them as taken, until the hold becomes that
+person's booking (the seats move from the hold to the booking in one guarded UPDATE, never
+counted twice) or is released (lapsed, declined, passed on). ``seats.hold``, ``seats.take``
+with a ``hold`` and ``seats.end_hold`` are the only code that moves the counter for a hold.
+
 The ticket is the booking's code: derived from the shop's key (``tickets.code_of``), stored only
 as a keyed hash, used once at check-in, locked for a while after repeated wrong codes, like a
 pickup's code.
@@ -147,6 +153,43 @@ class BookingPayment(db.Model):
     __table_args__ = (
         db.CheckConstraint("amount > 0", name="amount_positive"),
         db.CheckConstraint("method in ('cash', 'transfer')", name="method_known"),
+    )
+
+
+class HoldStatus(enum.StrEnum):
+    HELD = "held"  # its seats are counted in the session and kept for one person
+    USED = "used"  # it became that person's booking (``booking_id``): the booking holds the seats now
+    RELEASED = "released"  # lapsed, declined or passed on: the seats went back to the session
+
+
+class SeatHold(db.Model):
+    """Seats kept in one session for one person until ``expires_at`` (a waitlist offer).
+
+    Claimed at checkout by the offer link's token (only its hash is stored, the same one the
+    waitlist entry keeps) and, when the offer was made to an account, only by an order of that
+    account. Its seats are in ``ExperienceSession.seats_taken`` while it is ``held``.
+    """
+
+    __tablename__ = "seat_hold"
+    id = db.Column(db.Integer, primary_key=True)
+    session_id = db.Column(db.Integer, db.ForeignKey("experience_session.id", ondelete="CASCADE"),
+                           nullable=False)
+    seats = db.Column(db.Integer, nullable=False)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    status = db.Column(db.String(20), nullable=False, default=HoldStatus.HELD)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    booking_id = db.Column(db.Integer, db.ForeignKey("booking.id", ondelete="SET NULL"), index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    ended_at = db.Column(db.DateTime)
+
+    session = db.relationship("ExperienceSession")
+    booking = db.relationship("Booking")
+
+    __table_args__ = (
+        db.Index("ix_seat_hold_session_status", "session_id", "status"),
+        one_of("status", HoldStatus, name="status_known"),
+        db.CheckConstraint("seats between 1 and 100", name="seats_range"),
     )
 
 

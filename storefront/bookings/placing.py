@@ -3,6 +3,10 @@
 Called by ``orders.placement`` inside its unit of work, after the products and before the
 outlets (see the lock order there); also the confirmation on payment and the release on expiry,
 which ``orders.services`` calls in its transactions.
+
+A ticket line may carry the token of a waitlist offer's hold (``hold_token``: the shopper came
+through the offer link, ``current.lines_now``); the order then books the held seats: a full
+session is bookable for it, and ``seats.take`` turns the hold into the booking.
 """
 from collections.abc import Iterable
 from datetime import timedelta
@@ -12,12 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..experiences.models import Experience, ExperienceSession
-from ..experiences.sessions import is_bookable
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications import services as notify
 from ..timeutil import utcnow
-from . import money, seats, tickets
+from . import cart, money, seats, tickets
 from .models import Booking, BookingSeat, BookingStatus
 
 MAX_TICKETS = 20
@@ -27,16 +30,33 @@ class BookingRefused(Exception):
     """A booking in the cart cannot be placed as asked; the message is for the shopper."""
 
 
-def wanted_of(ticket_lines: Iterable) -> dict[int, dict[int, tuple[int, int]]]:
+class Wanted(dict):
+    """{session id: {person type id: (tickets, price seen)}}, and the hold tokens the lines carried."""
+
+    def __init__(self):
+        super().__init__()
+        self.hold_tokens: dict[int, str] = {}  # session id -> an offer link's token
+
+
+def wanted_of(ticket_lines: Iterable) -> Wanted:
     """Return {session id: {person type id: (tickets, price seen)}} from the cart's ticket lines."""
-    wanted: dict[int, dict[int, tuple[int, int]]] = {}
+    wanted = Wanted()
     for line in ticket_lines:
         quantity = int(line.quantity)
         if not 1 <= quantity <= MAX_TICKETS:
             raise BookingRefused(_("Mỗi loại vé từ 1 đến %(n)d người.", n=MAX_TICKETS))
         wanted.setdefault(int(line.session_id), {})[int(line.person_type_id)] = \
             (quantity, int(line.price_seen))
+        if getattr(line, "hold_token", None):
+            wanted.hold_tokens[int(line.session_id)] = line.hold_token
     return wanted
+
+
+def _claims(sessions, wanted, *, user_id, now) -> dict[int, seats.Claim]:
+    """The running holds the lines' tokens claim in these (locked) sessions, for this shopper."""
+    tokens = getattr(wanted, "hold_tokens", {})
+    return seats.claimable(tokens.values(), user_id=user_id, session_ids=[s.id for s in sessions],
+                           now=now) if tokens else {}
 
 
 def lock_sessions(session_ids: list[int]) -> list[ExperienceSession]:
@@ -65,9 +85,10 @@ def check(sessions: list[ExperienceSession], wanted, now=None) -> int:
     :raises BookingRefused: a session is off sale, past its cut-off, or a price changed.
     """
     now, total = now or utcnow(), 0
+    held = set(getattr(wanted, "hold_tokens", {}))  # may be full but for their hold
     for session in sessions:
         experience = session.experience
-        if not experience.product.is_listed() or not is_bookable(session, now):
+        if not experience.product.is_listed() or not cart.bookable(session, session.id in held, now):
             raise BookingRefused(_("Buổi “%(title)s” không còn nhận đặt chỗ. Vui lòng xoá khỏi giỏ hàng.",
                                    title=experience.title))
         types = {p.id: p for p in experience.person_types if p.active}
@@ -87,8 +108,11 @@ def check(sessions: list[ExperienceSession], wanted, now=None) -> int:
 def add_bookings(order, sessions: list[ExperienceSession], wanted, *, confirmed: bool, now) -> None:
     """Take each session's seats (in session-id order, as locked) and write one booking per session.
 
+    A session whose seats are held for this shopper (a waitlist offer whose token a line carries,
+    made to this order's account or to a guest) books them: the hold becomes the booking.
     :raises seats.SessionFull: a session has fewer seats left than asked.
     """
+    claims = _claims(sessions, wanted, user_id=order.user_id, now=now)
     for session in sessions:
         experience = session.experience
         types = {p.id: p for p in experience.person_types}
@@ -107,7 +131,10 @@ def add_bookings(order, sessions: list[ExperienceSession], wanted, *, confirmed:
         booking.seats = sum(line.seats for line in booking.lines)
         booking.subtotal = sum(line.amount for line in booking.lines)
         db.session.add(booking)
-        seats.take(session.id, booking.seats, title=experience.title)
+        claim = claims.get(session.id)
+        if seats.take(session.id, booking.seats, title=experience.title,
+                      hold=claim.hold if claim else None, now=now):
+            claim.hold.booking = booking
 
 
 def _stars_of(experience) -> int | None:

@@ -8,7 +8,7 @@ from ..orders.links import order_url
 from ..orders.viewing import viewed_order
 from ..web.shop import bp
 from . import calendar_file, cart, tickets
-from .current import current_bookings, keep, lines_now
+from .current import claims_now, current_bookings, keep, lines_now
 from .models import BOOKING_STATUS_LABELS, BookingStatus
 
 TICKET_SHOWN = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
@@ -18,9 +18,10 @@ TICKET_SHOWN = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
 def book(slug: str):
     quantities = {key.removeprefix("pt-"): request.form.get(key, type=int) or 0
                   for key in request.form if key.startswith("pt-")}
-    bookings = current_bookings()
+    bookings, session_id = current_bookings(), request.form.get("session_id", type=int) or 0
+    claim = claims_now().get(session_id)  # seats a waitlist offer holds for this shopper
     try:
-        line = cart.add(bookings, request.form.get("session_id", type=int) or 0, quantities)
+        line = cart.add(bookings, session_id, quantities, held=claim.hold.seats if claim else 0)
     except (cart.BookingCartError, ValueError) as error:
         flash(str(error) if isinstance(error, cart.BookingCartError) else _("Vui lòng chọn lại."), "error")
         return redirect(url_for("shop.experience", slug=slug, _anchor="sessions"), 303)
