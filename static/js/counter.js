@@ -11,6 +11,10 @@
  * ever on the device before it is typed), with the server's rules counted here: a code opens one
  * pickup once, and too many wrong codes lock it for 15 minutes. A right code queues the hand-over
  * (and the money taken) under a random client id: "queued", never "done", until the server answers.
+ * A wrong code is queued too (kind "wrong_code": the pickup, the time, the staff member, a client id;
+ * never what was typed), in the same queue, so the server counts it towards the pickup's lock in
+ * the order it happened. Each refresh takes the server's count and lock as the device's, plus the
+ * wrong codes still waiting here: a pickup locked elsewhere is locked here too.
  *
  * Words come from the page (#counter-words data-words, rendered in the page's language).
  */
@@ -191,10 +195,14 @@
     }).then(function () { return put("queue", item); });
   }
 
+  function isWrongCode(item) { return item.kind === "wrong_code"; }
+
   function send(item, token) {
-    var body = {client_id: item.client_id, pickup_id: item.pickup_id, code: item.code,
-      partial: item.partial, lines: item.lines, collected: item.collected, amount: item.amount,
-      queued_at: item.queued_at};
+    var body = isWrongCode(item)
+      ? {kind: "wrong_code", client_id: item.client_id, pickup_id: item.pickup_id, tried_at: item.queued_at}
+      : {client_id: item.client_id, pickup_id: item.pickup_id, code: item.code,
+        partial: item.partial, lines: item.lines, collected: item.collected, amount: item.amount,
+        queued_at: item.queued_at};
     return fetch(box.getAttribute("data-replay"), {method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
       body: JSON.stringify(body)}).then(function (response) {
@@ -204,7 +212,8 @@
   }
 
   var replaying = null;
-  /* Send the queued hand-overs in the order they were queued; stop at the first that cannot go. */
+  /* Send the queued hand-overs and wrong codes in the order they were queued; stop at the first
+   * that cannot go. */
   function replay() {
     if (replaying) { return replaying; }
     replaying = queue().then(function (items) {
@@ -222,7 +231,8 @@
               return answer;
             }).then(function (answer) {
               if (!answer || answer === "token" || !answer.outcome) { return false; }
-              item.state = answer.confirmed ? "confirmed" : "refused";
+              item.state = isWrongCode(item) ? "counted" : answer.confirmed ? "confirmed" : "refused";
+              item.locked = !!answer.locked;
               item.outcome = answer.outcome;
               item.message = answer.message;
               item.advice = answer.advice;
@@ -266,21 +276,30 @@
       });
   }
 
-  function triesOf(id, pickup) {
-    return get("tries", id).then(function (tries) {
-      tries = tries || {pickup_id: id, count: 0, locked_until: 0};
-      if (pickup && pickup.failed_tries > tries.count && !tries.seen_server) {
-        tries.count = pickup.failed_tries;
-        tries.seen_server = true;
+  /* The wrong tries of a pickup (id 0: the look-up page's, of the device as a whole). After each
+   * refresh the server's count is the device's, plus the wrong codes queued here and not sent yet;
+   * the server's lock is the device's too. */
+  function triesOf(id, pickup, snap) {
+    return Promise.all([get("tries", id), queue()]).then(function (found) {
+      var tries = found[0] || {pickup_id: id, count: 0, locked_until: 0};
+      if (pickup && snap && tries.synced_at !== snap.synced_at) {
+        var waiting = found[1].filter(function (item) {
+          return isWrongCode(item) && item.pickup_id === id && item.state === "queued";
+        }).length;
+        tries.count = (pickup.failed_tries || 0) + waiting;
+        tries.synced_at = snap.synced_at;
       }
-      var serverLock = pickup && pickup.locked_until ? Date.parse(pickup.locked_until) : 0;
-      tries.locked = Math.max(tries.locked_until || 0, serverLock) > Date.now();
+      tries.locked_until = Math.max(tries.locked_until || 0, serverLock(pickup));
+      tries.locked = tries.locked_until > Date.now();
       return tries;
     });
   }
 
-  /* Count a wrong code; return the tries left (0: locked now). */
-  function wrongCode(tries, maxTries) {
+  function serverLock(pickup) { return pickup && pickup.locked_until ? Date.parse(pickup.locked_until) : 0; }
+
+  /* Count a wrong code, and queue it for the server when it was typed for a pickup; return the
+   * tries left (0: locked now). What was typed is not kept. */
+  function wrongCode(tries, maxTries, pickup) {
     tries.count += 1;
     var left = maxTries - tries.count;
     if (left <= 0) {
@@ -289,15 +308,34 @@
       left = 0;
     }
     delete tries.locked;
-    return put("tries", tries).then(function () { return left; });
+    return put("tries", tries).then(function () {
+      if (!pickup) { return null; }
+      return enqueue({client_id: newId(), kind: "wrong_code", pickup_id: pickup.id, number: pickup.number,
+        staff: owner, queued_at: new Date().toISOString(), state: "queued"});
+    }).then(function () {
+      if (pickup && navigator.onLine) { replay().then(showStatus); }
+      return left;
+    });
+  }
+
+  /* When the pickup is locked (here or on the server, as of the last refresh), else 0. */
+  function lockedUntil(pickup, tries) {
+    var until = Math.max(serverLock(pickup), tries && tries.locked_until || 0);
+    return until > Date.now() ? until : 0;
+  }
+
+  function clock(moment) {
+    return new Date(moment).toLocaleTimeString(document.documentElement.lang || "vi",
+      {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Ho_Chi_Minh"});
   }
 
   // --- drawing the offline pages ------------------------------------------------------------------
 
   function badge(text, colour) { return el("span", {"class": "badge text-bg-" + colour, text: text}); }
 
+  /* The last hand-over queued for the pickup (wrong codes aside). */
   function stateOf(items, pickupId) {
-    var mine = items.filter(function (item) { return item.pickup_id === pickupId; });
+    var mine = items.filter(function (item) { return item.pickup_id === pickupId && !isWrongCode(item); });
     return mine.length ? mine[mine.length - 1] : null;
   }
 
@@ -311,10 +349,14 @@
     return el("div", {"class": "alert alert-" + kind, role: kind === "danger" ? "alert" : "status", text: text});
   }
 
+  var locks = {};  // the device's wrong tries by pickup id, read when a page is drawn
+
   function draw() {
     if (!view) { return Promise.resolve(); }
-    return Promise.all([today(), queue()]).then(function (found) {
+    return Promise.all([today(), queue(), all("tries").catch(function () { return []; })]).then(function (found) {
       var snap = found[0], items = found[1];
+      locks = {};
+      found[2].forEach(function (tries) { locks[tries.pickup_id] = tries; });
       view.textContent = "";
       var path = location.pathname;
       var scope = box.getAttribute("data-scope");
@@ -347,7 +389,8 @@
           el("p", {"class": "mb-1 d-flex flex-wrap gap-2 align-items-center"}, [
             el("a", {href: pickup.url, "class": "fw-semibold tap-link", text: say(words.order, {number: pickup.number})}),
             badge(pickup.status_text, pickup.status === "ready" ? "success" : "warning"),
-            stateBadge(item)
+            stateBadge(item),
+            lockedUntil(pickup, locks[pickup.id]) ? badge(words.locked_badge, "danger") : null
           ]),
           el("p", {"class": "mb-1", text: pickup.name + " · " + pickup.phone}),
           el("p", {"class": "mb-0 small text-body-secondary", text: lines}),
@@ -382,7 +425,8 @@
     card.appendChild(body);
     body.appendChild(el("h1", {"class": "h4 d-flex flex-wrap gap-2 align-items-center"}, [
       document.createTextNode(say(words.order, {number: pickup.number})),
-      badge(pickup.status_text, pickup.status === "ready" ? "success" : "warning"), stateBadge(item)
+      badge(pickup.status_text, pickup.status === "ready" ? "success" : "warning"), stateBadge(item),
+      lockedUntil(pickup, locks[pickup.id]) ? badge(words.locked_badge, "danger") : null
     ]));
     body.appendChild(el("p", {"class": "fs-5 mb-2"}, [
       document.createTextNode(pickup.name + " · "),
@@ -413,6 +457,11 @@
     }
     body.appendChild(result);
     if (!pickup.kind) { result.appendChild(alertBox("secondary", words.not_handable)); return card; }
+    var until = lockedUntil(pickup, locks[pickup.id]);
+    if (until) {  // as the counter's page does: no form until the lock ends
+      result.appendChild(alertBox("danger", say(words.locked_until, {time: clock(until)})));
+      return card;
+    }
     body.appendChild(handOverForm(snap, pickup, result, knownCode));
     return card;
   }
@@ -473,11 +522,11 @@
       var item = stateOf(items, pickup.id);
       if (item && item.state !== "refused") { return {message: words.already_queued}; }
       if (!pickup.code_hash) { return {message: words.no_check}; }
-      return triesOf(pickup.id, pickup).then(function (tries) {
+      return triesOf(pickup.id, pickup, snap).then(function (tries) {
         if (tries.locked) { return {message: words.locked}; }
         return codeHash(code, snap.key, snap.rounds).then(function (hash) {
           if (hash !== pickup.code_hash) {
-            return wrongCode(tries, snap.max_tries).then(function (left) {
+            return wrongCode(tries, snap.max_tries, pickup).then(function (left) {
               return {message: left ? say(words.wrong_code, {left: left}) : words.locked};
             });
           }
@@ -519,10 +568,11 @@
       triesOf(0, null).then(function (tries) {  // wrong look-ups count on the device as a whole
         if (tries.locked) { result.appendChild(alertBox("danger", words.locked)); return null; }
         return codeHash(code, snap.key, snap.rounds).then(function (hash) {
-          var now = Date.now();
-          var pickup = snap.pickups.filter(function (p) {
-            return p.code_hash === hash && p.kind && !(p.locked_until && Date.parse(p.locked_until) > now);
-          })[0];
+          var pickup = snap.pickups.filter(function (p) { return p.code_hash === hash && p.kind; })[0];
+          if (pickup && serverLock(pickup) > Date.now()) {  // the right code of a pickup locked on the server
+            result.appendChild(alertBox("danger", say(words.locked_until, {time: clock(serverLock(pickup))})));
+            return null;
+          }
           if (!pickup) {
             return wrongCode(tries, snap.max_tries).then(function (left) {
               result.appendChild(alertBox("danger", left ? words.lookup_none : words.locked));
@@ -557,7 +607,17 @@
       box.classList.toggle("alert-light", navigator.onLine);
       list.textContent = "";
       items.forEach(function (item) {
-        var colour = {queued: "warning", confirmed: "success", refused: "danger"}[item.state];
+        var colour = {queued: "warning", confirmed: "success", refused: "danger", counted: "secondary"}[item.state];
+        if (isWrongCode(item)) {  // one short line: the order, when, sent or not (a lock it set, said)
+          list.appendChild(el("li", {"class": "counter-queue-item counter-wrong-code mt-1 small",
+            "data-client-id": item.client_id, "data-state": item.state, "data-kind": "wrong_code"}, [
+            el("strong", {text: say(words.order, {number: item.number}) + " "}),
+            document.createTextNode(say(words.wrong_item, {time: clock(item.queued_at)}) + " "),
+            badge(words[item.state], colour),
+            item.locked && item.message ? el("span", {"class": "d-block", text: item.message}) : null
+          ]));
+          return;
+        }
         list.appendChild(el("li", {"class": "counter-queue-item mt-1", "data-client-id": item.client_id,
           "data-state": item.state}, [
           el("strong", {text: say(words.order, {number: item.number}) + " "}), badge(words[item.state], colour),
@@ -597,7 +657,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       replay().then(queue).then(function (items) {
-        var waiting = items.filter(function (item) { return item.state === "queued"; }).length;
+        var waiting = items.filter(function (item) { return item.state === "queued" && !isWrongCode(item); }).length;
         if (waiting && !window.confirm(say(words.unsent, {n: waiting}))) { return; }
         return wipeAll().then(function () { HTMLFormElement.prototype.submit.call(form); });
       });

@@ -4,7 +4,9 @@ The staff member loads the counter (the service worker takes over and the day's 
 the device), the browser goes offline, two pickups are handed over (one whole, one partial, money
 taken at the counter), a wrong code is typed five times (locked), one of the handed-over pickups is
 cancelled on the server meanwhile, the network comes back: one hand-over is confirmed, the
-cancelled one refused with "take the goods back", and stock and the books still balance.
+cancelled one refused with "take the goods back", the five wrong codes reach the server and lock
+the pickup there too (once each, however often the queue is sent), and stock and the books still
+balance. A pickup locked on the server before the device's refresh is shown locked offline.
 
 Lighthouse 12 dropped its PWA category, so installability is checked here: the manifest's fields
 and icons, the worker controlling the page, and counter pages answered 200 by the worker offline.
@@ -49,6 +51,30 @@ def _pickups(outlet_name: str, slug_a: str, slug_b: str, slug_c: str) -> dict:
     return found
 
 
+def _locked_on_the_server(outlet_name: str, slug: str) -> dict:
+    """A fourth ready order whose code was typed wrong five times at the counter's page (locked)."""
+    from storefront.catalog.models import Outlet, Product
+    from storefront.extensions import db
+    from storefront.orders import codes, services
+    from storefront.orders.models import PickupStatus
+    from tests.support.order_builder import place
+
+    outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))
+    product = db.session.scalar(db.select(Product).filter_by(slug=slug))
+    pickup = place(outlet, (product, 1), status=PickupStatus.READY, email="d@example.com")
+    pickup.order.access_token_hash = codes.hash_access_token(str(uuid.uuid4()))
+    code = codes.pickup_code_of(pickup.order, pickup.id)
+    pickup.code_hash = codes.hash_pickup_code(pickup.id, code)
+    db.session.commit()
+    for _ in range(5):
+        try:
+            services.hand_over(pickup, "ZZZZ-ZZZZ", by="staff@example.com")
+        except services.WrongPickupCode:
+            pass
+    assert pickup.code_locked_until is not None
+    return {"id": pickup.id, "number": pickup.order.number, "code": code}
+
+
 def _cancel(pickup_id: int) -> None:
     from storefront.extensions import db
     from storefront.orders.models import Pickup
@@ -60,11 +86,12 @@ def _cancel(pickup_id: int) -> None:
 
 def _state(ids: dict, slugs: list, outlet_name: str) -> dict:
     from storefront.catalog.models import Outlet, Product
-    from storefront.counter.models import CounterHandOver
+    from storefront.counter.models import CounterHandOver, CounterWrongCode
     from storefront.extensions import db
     from storefront.finance import ledger
     from storefront.finance.models import AccountKind
     from storefront.orders.models import CounterPayment, Pickup
+    from storefront.timeutil import utcnow
 
     db.session.expire_all()
     outlet = db.session.scalar(db.select(Outlet).filter_by(name=outlet_name))
@@ -73,6 +100,10 @@ def _state(ids: dict, slugs: list, outlet_name: str) -> dict:
         "status": {name: p.status for name, p in pickups.items()},
         "lines": {name: [line.status for line in p.lines] for name, p in pickups.items()},
         "failed": {name: p.failed_code_attempts for name, p in pickups.items()},
+        "locked": {name: bool(p.code_locked_until and p.code_locked_until > utcnow())
+                   for name, p in pickups.items()},
+        "wrong_codes": sorted((r.pickup_id, r.outcome, r.locked_until is not None)
+                              for r in db.session.scalars(db.select(CounterWrongCode))),
         "paid": sorted((p.pickup_id, p.amount, p.method)
                        for p in db.session.scalars(db.select(CounterPayment))),
         "replays": sorted((r.pickup_id, r.outcome) for r in db.session.scalars(db.select(CounterHandOver))),
@@ -119,8 +150,10 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     vase = live_server.run(seed.listed_product, "Bình hoa", "Vase", world.bat_trang, [outlet],
                            price=70000, stock=10, photo=False)
     ids = live_server.run(_pickups, outlet, tea.slug, cup.slug, vase.slug)
+    locked = live_server.run(_locked_on_the_server, outlet, vase.slug)
     slugs = [tea.slug, cup.slug, vase.slug]
     before = live_server.run(_state, ids, slugs, outlet)
+    assert before["failed"]["c"] == 0 and not before["locked"]["c"] and before["wrong_codes"] == []
 
     staff = visitor("staff")
     page = staff.page
@@ -142,7 +175,19 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     expect(status).to_contain_text("Mất mạng: đang dùng dữ liệu lưu trên máy lúc")
     for name in ("a", "b", "c"):
         expect(page.locator(f"[data-pickup='{ids[name]['id']}']")).to_be_visible()
+        expect(page.locator(f"[data-pickup='{ids[name]['id']}']")).not_to_contain_text("Tạm khoá")
+    # D was locked on the server before the refresh: locked here too, with no code field
+    expect(page.locator(f"[data-pickup='{locked['id']}']")).to_contain_text("Tạm khoá")
     staff.shot("offline-list")
+    page.goto(live_server.url + f"/outlet/pickups/{locked['id']}")
+    expect(page.locator("[data-counter-result]")).to_contain_text("Tạm khoá giao hàng đến")
+    expect(page.get_by_label("Mã nhận hàng")).to_have_count(0)
+    page.goto(live_server.url + "/outlet/lookup")  # its right code does not open it either
+    page.get_by_label("Mã nhận hàng").fill(locked["code"])
+    page.get_by_role("button", name="Tìm đơn").click()
+    expect(page.locator("[data-counter-view]")).to_contain_text("Tạm khoá giao hàng đến")
+    expect(page.locator("[data-counter-found]")).to_be_empty()
+    page.goto(live_server.url + "/outlet/")
 
     # A: whole, 100.000 đ in cash
     page.locator(f"[data-pickup='{ids['a']['id']}'] a").first.click()
@@ -177,6 +222,12 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     page.get_by_role("button", name=re.compile("Đã thu")).click()
     expect(page.locator("[data-counter-result]")).to_contain_text("Nhập sai mã quá nhiều lần")
     staff.shot("offline-locked")
+    # the five wrong codes wait in the queue, without what was typed
+    waiting = page.evaluate("window.ocopCounter.queue()")
+    tries = [item for item in waiting if item.get("kind") == "wrong_code"]
+    assert [(t["pickup_id"], t["state"]) for t in tries] == [(ids["c"]["id"], "queued")] * 5
+    assert "ZZZZ" not in str(waiting) and all("code" not in t for t in tries)
+    assert len({t["client_id"] for t in tries}) == 5
 
     # the look-up page finds by code, offline
     page.goto(live_server.url + "/outlet/lookup")
@@ -185,7 +236,9 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     expect(page.locator("[data-counter-found]")).to_contain_text("Đang chờ gửi")
 
     # nothing reached the server while offline; meanwhile A is cancelled there
-    assert live_server.run(_state, ids, slugs, outlet)["status"] == before["status"]
+    offline = live_server.run(_state, ids, slugs, outlet)
+    assert offline["status"] == before["status"] and offline["wrong_codes"] == []
+    assert offline["failed"]["c"] == 0 and not offline["locked"]["c"]
     live_server.run(_cancel, ids["a"]["id"])
 
     # --- the network comes back -------------------------------------------------------------
@@ -201,6 +254,9 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     expect(refused).to_contain_text("Trả lại khách 100.000")
     expect(confirmed).to_contain_text(ids["b"]["number"])
     expect(confirmed).to_contain_text("Đã xác nhận")
+    sent = queue.locator("[data-kind='wrong_code'][data-state='counted']")
+    expect(sent).to_have_count(5)
+    expect(sent.last).to_contain_text("đơn bị khoá sau 5 lần nhập sai mã")
     staff.shot("back-online")
     page.reload()
     expect(page.locator("[data-counter-queue] [data-state='refused']")).to_contain_text("Lấy lại hàng")
@@ -215,11 +271,17 @@ def test_the_counter_hands_over_offline_and_the_server_settles_it(world, visitor
     # stock: A's 2 teas back (cancelled), B's vase back (not brought); B's cup left with the shopper
     assert after["stock"] == [before["stock"][0] + 2, before["stock"][1], before["stock"][2] + 1]
     assert after["unbalanced"] == [] and after["trial"] == 0
+    # C's wrong codes typed offline were counted on the server: C is locked there now
+    c_id = ids["c"]["id"]
+    assert after["wrong_codes"] == [(c_id, "counted", False)] * 4 + [(c_id, "counted", True)]
+    assert after["locked"]["c"] and after["failed"]["c"] == 0
     assert after["drawer"] == before["drawer"]  # a transfer: no cash in the drawer
 
     # replaying the same queue again changes nothing
     page.evaluate("window.ocopCounter.replay()")
-    assert live_server.run(_state, ids, slugs, outlet)["paid"] == after["paid"]
+    again = live_server.run(_state, ids, slugs, outlet)
+    assert again["paid"] == after["paid"] and again["wrong_codes"] == after["wrong_codes"]
+    assert again["failed"]["c"] == 0
 
     # signing out wipes the device: the worker and the store are gone
     page.goto(live_server.url + "/outlet/")
