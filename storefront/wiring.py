@@ -6,10 +6,13 @@ they are written, so they are connected whenever an app exists and never by the 
 import. What orders and the catalogue ask of the pickup calendar and the shop's bank account
 above them, and the catalogue of the experiences, is handed in here too (``orders/hooks.py``,
 ``catalog.models.describe_weeks_with``, ``catalog.services.describe_dated_with``,
-``catalog.api_views.add_product_fields``), and notices of the consent records above them
-(``notifications.hooks``, ``privacy.notices``). ``tests/test_wiring.py`` checks every receiver is
+``catalog.api_views.add_product_fields``), notices of the consent records above them
+(``notifications.hooks``, ``privacy.notices``), and registration of the news boxes and the
+consent they record (``accounts.hooks``, ``privacy.forms``, ``privacy.consents``).
+``tests/test_wiring.py`` checks every receiver is
 connected after ``create_app``.
 """
+from .accounts import hooks as account_hooks
 from .booking_changes import services as booking_changes
 from .bookings import placing as booking_placing
 from .catalog import api_views as catalog_api, models as catalog_models, services as catalog_services
@@ -22,7 +25,7 @@ from .notifications import hooks as notification_hooks
 from .orders.signals import money_moved, order_cancelled, payment_expired, pickup_ended
 from .payments import bank_account, refunds, services as payments
 from .pickup import api_views as pickup_api, calendars, display
-from .privacy import notices as privacy_notices
+from .privacy import consents as privacy_consents, forms as privacy_forms, notices as privacy_notices
 
 # (signal, receiver): every receiver of every event the domains send.
 RECEIVERS = (
@@ -51,3 +54,6 @@ def connect() -> None:
     # promotional notices need the consent per channel; a stop link withdraws it (issue 22's records)
     notification_hooks.wire(consented_channels=privacy_notices.allowed_channels,
                             channel_stopped=privacy_notices.withdraw_for_stop)
+    # the register page's news boxes, recorded against the new account (Decree 13/2023: opt-in)
+    account_hooks.wire(consent_boxes=privacy_forms.consent_boxes,
+                       give_consent=privacy_consents.give_at_registration)

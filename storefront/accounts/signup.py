@@ -12,7 +12,7 @@ from ..notifications.services import queue
 from ..slugs import unique_slug
 from ..text import is_one_plain_line
 from ..unit_of_work import transaction
-from . import links
+from . import hooks, links
 from .models import Role, User
 from .recovery import send_confirmation
 from .services import AccountError, DuplicateEmail, account_with, new_user, normalize_email
@@ -29,15 +29,26 @@ class NameNotPlain(AccountError):
 
 
 def register_shopper(*, email: str, name: str, password: str, phone: str | None = None,
-                     locale: str = "vi") -> None:
+                     locale: str = "vi", consents=frozenset()) -> None:
     """Create an unconfirmed shopper and mail its link, or mail the existing owner.
+
+    ``consents``: the news boxes the person ticked, recorded against the new account in the same
+    transaction (``hooks.give_consent``). An address already in use records nothing: whoever
+    typed it may not be its owner.
 
     :raises AccountError: malformed e-mail or a password that is too short.
     :raises NameNotPlain: a name with a line break, a control character or a link.
     """
     _check_names(name)
-    _register(email, locale, lambda: new_user(email=email, name=name, password=password, phone=phone,
-                                              locale=locale))
+
+    def make() -> User:
+        user = new_user(email=email, name=name, password=password, phone=phone, locale=locale)
+        if consents:
+            db.session.flush()
+            hooks.give_consent(user, set(consents))
+        return user
+
+    _register(email, locale, make)
 
 
 def register_producer(*, email: str, name: str, password: str, phone: str | None, producer: dict,

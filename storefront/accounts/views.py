@@ -7,7 +7,7 @@ from ..extensions import limiter, login_manager
 from ..i18n import current_language
 from ..redirects import safe_next
 from ..web.shop import bp
-from . import recovery, services, signin, signup
+from . import hooks, recovery, services, signin, signup
 from .forms import (
     ROLE_LABELS, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProducerRegisterForm, RegisterForm,
     ResetPasswordForm,
@@ -113,16 +113,17 @@ def _signed_in(user, response):
                deduct_when=_submitted)
 def register():
     form = RegisterForm()
+    boxes = hooks.consent_boxes()  # news by Zalo, SMS, e-mail: unticked (privacy.forms)
     if form.validate_on_submit():
         try:
             signup.register_shopper(email=form.email.data, name=form.name.data,
                                     password=form.password.data, phone=form.phone.data,
-                                    locale=current_language())
+                                    locale=current_language(), consents=boxes.wanted())
         except services.AccountError as error:
             form.form_errors.append(str(error))
         else:
             return redirect(url_for(".check_email"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form, boxes=boxes)
 
 
 @bp.get("/auth/register/check-email")

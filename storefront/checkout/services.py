@@ -27,6 +27,7 @@ from ..orders.models import Order, PaymentMethod
 from ..orders.services import expire_payment
 from ..orders import routing
 from ..payments import bank_account, gateway
+from ..privacy import consents
 
 
 class CheckoutError(Exception):
@@ -211,7 +212,18 @@ def place(cart_lines: list[CartLine], state, user=None, locale: str = "vi", *,
     if getattr(state, "company", None):  # the e-invoice's buyer, kept on the order before any hand-over
         with transaction():
             invoices.keep_buyer(placed.order, **state.company)
+    if getattr(state, "consents", None):
+        record_consents(placed.order, state.consents, user)
     return placed
+
+
+def record_consents(order: Order, purposes, user=None) -> None:
+    """Record the news boxes ticked at checkout (source ``web:checkout``, with the order): against
+    the account when signed in, else against the guest's order, whose phone and e-mail they are.
+    Nothing ticked records nothing; the order never depends on it (its notices are the contract)."""
+    with transaction():
+        consents.give(user if user is not None else order, set(purposes),
+                      consents.CHANNEL_CHECKOUT, order=order)
 
 
 def start_card_payment(order: Order) -> str:

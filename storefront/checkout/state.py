@@ -20,6 +20,7 @@ class CheckoutState:
     access: str | None = None  # the order's future access token
     reviewed: str | None = None  # fingerprint of the cart the shopper last saw
     company: dict | None = None  # the company the e-invoice is for, when the shopper asked for one
+    consents: list | None = None  # the news boxes the shopper ticked (privacy.models.Purpose values)
 
     @classmethod
     def load(cls) -> "CheckoutState":

@@ -16,6 +16,8 @@ from ..orders.models import PaymentMethod
 from ..orders.placement import AlreadyPlaced, OutOfStock, PlacementError, order_for_checkout_token
 from ..orders.viewing import remember_token
 from ..pickup import calendars as pickup_calendars, choices as pickup_choices
+from ..privacy import consents
+from ..privacy.forms import consent_boxes
 from ..web.shop import bp
 from . import services
 from .forms import CheckoutForm, PlaceOrderForm, payment_method_labels
@@ -87,15 +89,24 @@ def start():
     if plan is None:
         return redirect(url_for("shop.cart"))
     form = CheckoutForm(data=_prefill(state))
+    boxes = _consent_boxes(state)
     methods = services.payment_methods(cart_services.total(cart_lines)
                                        + booking_cart.total(booking_current.lines_now()))
     if form.is_submitted():
         plan = _choose(form, cart_lines, plan, state)
         form.offer(plan, methods)
         if not form.refresh.data and not form.form_errors and form.validate():
-            return _next_step(form, state)
+            return _next_step(form, state, boxes)
     form.offer(plan, methods)
-    return _render_start(form, plan, cart_lines, state)
+    return _render_start(form, plan, cart_lines, state, boxes)
+
+
+def _consent_boxes(state: CheckoutState):
+    """The news boxes: unticked, or as the shopper ticked them earlier in this checkout; none for
+    what a signed-in shopper already receives."""
+    user = _user()
+    return consent_boxes(ticked=state.consents or (),
+                         receiving=consents.receiving(user) if user else frozenset())
 
 
 def _choose(form, cart_lines, plan, state: CheckoutState):
@@ -117,10 +128,11 @@ def _choose(form, cart_lines, plan, state: CheckoutState):
     return plan
 
 
-def _next_step(form, state: CheckoutState):
-    """Keep the contact and payment; place the order at once, or show the review page."""
+def _next_step(form, state: CheckoutState, boxes):
+    """Keep the contact, payment and news boxes; place the order at once, or show the review page."""
     state.contact, state.payment = form.contact(), form.payment_method.data
     state.company = form.company()
+    state.consents = sorted(boxes.wanted()) or None
     state.save()
     if not form.place.data:
         return redirect(url_for("shop.checkout_review"), 303)
@@ -135,7 +147,7 @@ def _visit_days() -> dict:
     return services.visit_days(booking_current.lines_now())
 
 
-def _render_start(form, plan, cart_lines, state: CheckoutState):
+def _render_start(form, plan, cart_lines, state: CheckoutState, boxes):
     if not state.days:  # goods at an experience's outlet start on the session's day
         state.days = pickup_choices.read({}, plan, None, preferred=_visit_days())
     state.token = state.token or services.new_checkout_token()
@@ -144,7 +156,8 @@ def _render_start(form, plan, cart_lines, state: CheckoutState):
     form.seen.data = services.cart_fingerprint(cart_lines, booking_current.lines_now())
     return render_template("checkout/start.html", form=form, plan=plan, lines=cart_lines,
                            total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
-                           terms=policies.agreed_at_checkout())
+                           terms=policies.agreed_at_checkout(), boxes=boxes,
+                           receiving=consents.labels_of(boxes.receiving))
 
 
 @bp.get("/checkout/review")
@@ -168,7 +181,8 @@ def checkout_review():
     return render_template("checkout/review.html", form=PlaceOrderForm(checkout_token=state.token),
                            plan=plan, lines=cart_lines, total=cart_services.total(cart_lines) + booking_cart.total(booking_current.lines_now()),
                            contact=state.contact, company=state.company,
-                           terms=policies.agreed_at_checkout(), payment_label=labels[PaymentMethod(state.payment)])
+                           terms=policies.agreed_at_checkout(), payment_label=labels[PaymentMethod(state.payment)],
+                           news=consents.labels_of(state.consents or ()))
 
 
 def _stale_choice(plan, state: CheckoutState, total: int) -> str | None:

@@ -105,15 +105,25 @@ class NoticeDelivery(db.Model):
 
 
 class ChannelStop(db.Model):
-    """A recipient stopped a channel for an address (a phone 84… or an e-mail), from a link."""
+    """A recipient stopped a channel for an address (a phone 84… or an e-mail), from a link.
+
+    In force until a later consent to news by that channel lifts it (``lifted_at``, and the
+    consent record that did, ``lifted_by``); a stop after that is a new row. Rows are never
+    deleted: together they are the address's history. At most one is in force per channel and
+    address (``ix_channel_stop_open``).
+    """
 
     id = db.Column(db.Integer, primary_key=True)
     channel = db.Column(db.String(10), nullable=False)
     address = db.Column(db.String(254), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    lifted_at = db.Column(db.DateTime)
+    lifted_by = db.Column(db.String(40))  # "consent:<consent record id>"
 
     __table_args__ = (one_of("channel", Channel, name="channel_known"),
-                      db.UniqueConstraint("channel", "address", name="channel_stop_once"))
+                      db.Index("ix_channel_stop_open", "channel", "address", unique=True,
+                               postgresql_where=db.text("lifted_at IS NULL"),
+                               sqlite_where=db.text("lifted_at IS NULL")))
 
 
 class ProviderToken(db.Model):

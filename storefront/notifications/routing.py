@@ -2,9 +2,9 @@
 
 A channel is in the list when the shop has it configured, it has something to send for the event
 (an approved Zalo template, an SMS text, the mail), the recipient has the address it needs (a
-mobile for Zalo and SMS, an e-mail address) and has not stopped it from a link. A promotional
-notice also needs the recipient's opt-in for the channel; a transactional one (the order's own
-news) does not.
+mobile for Zalo and SMS, an e-mail address) and has not stopped it from a link (a stop a later
+consent lifted no longer counts: ``stops.lift``). A promotional notice also needs the recipient's
+opt-in for the channel; a transactional one (the order's own news) does not.
 """
 import re
 
@@ -57,12 +57,18 @@ def plan(notice) -> list[str]:
     return [channel for channel in chosen if channel not in stopped]
 
 
+def open_stops():
+    """Return a select of the stops in force: none lifted since (``stops.lift``)."""
+    return db.select(ChannelStop).where(ChannelStop.lifted_at.is_(None))
+
+
 def stopped_channels(phone: str | None, email: str | None) -> set[str]:
-    """Return the channels a recipient stopped for these addresses."""
+    """Return the channels a recipient stopped for these addresses (``phone`` as ``84…``), and
+    no later consent lifted."""
     pairs = [(Channel.ZALO, phone), (Channel.SMS, phone), (Channel.EMAIL, (email or "").lower())]
     wanted = [(channel, address) for channel, address in pairs if address]
     if not wanted:
         return set()
-    rows = db.session.execute(db.select(ChannelStop.channel, ChannelStop.address).where(
+    rows = db.session.scalars(open_stops().where(
         db.or_(*[(ChannelStop.channel == c) & (ChannelStop.address == a) for c, a in wanted])))
     return {row.channel for row in rows}

@@ -4,15 +4,22 @@ The link carries the channel and the address, signed with ``SECRET_KEY`` (it nev
 shopper may stop a channel from an old order). Notices then go by the next channel; e-mails that
 are not notices (password resets, account mails) are not affected. Stopping a channel also
 withdraws the news consent for it (issue 22's records) of the accounts with that address.
+
+A stop holds until the person consents again to news by that channel (the account page, a box at
+registration or checkout): that later consent lifts it (``lift``, called by the consent records),
+and notices take the channel again. The stop row stays, with when and by which consent it was
+lifted; stopping again afterwards writes a new one. So the order of events decides: stop →
+consent → stop leaves the channel stopped.
 """
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
+from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from . import hooks
 from .models import Channel, ChannelStop
-from .routing import international
+from .routing import international, open_stops
 
 _SALT = "channel-stop"
 
@@ -53,13 +60,28 @@ def read(token: str) -> tuple[str, str]:
         raise BadStopLink(str(error)) from None
 
 
+def _open_stop(channel: str, address: str) -> ChannelStop | None:
+    return db.session.scalars(open_stops().filter_by(channel=channel, address=address)).first()
+
+
 def is_stopped(channel: str, address: str) -> bool:
-    return db.session.scalars(db.select(ChannelStop.id).filter_by(
-        channel=channel, address=address)).first() is not None
+    return _open_stop(channel, address) is not None
+
+
+def lift(channel: str, address: str, by: str) -> bool:
+    """Lift the stop in force for ``channel`` at ``address``, in the caller's transaction: the
+    person consented again to news by it (``by``: "consent:<record id>"). Tells whether one was."""
+    stop_row = _open_stop(channel, address)
+    if stop_row is None:
+        return False
+    stop_row.lifted_at, stop_row.lifted_by = utcnow(), by
+    db.session.flush()  # before a stop of the same pair can be written in this transaction
+    return True
 
 
 def stop(channel: str, address: str) -> int:
-    """Record that ``address`` stops ``channel`` (once; stopping again changes nothing).
+    """Record that ``address`` stops ``channel`` (once while in force; stopping again changes
+    nothing until a later consent lifts it, then it is a new stop).
 
     In the same transaction, the news consent for that channel of every account with that
     address is withdrawn (``hooks.channel_stopped``; again if it was given again since).

@@ -94,9 +94,15 @@ def erase_account(user: User) -> None:
 
 
 def forget_order(order: Order) -> None:
-    """Replace the order's contact by a placeholder and remove what the shopper wrote about it."""
+    """Replace the order's contact by a placeholder and remove what the shopper wrote about it.
+
+    A guest's consents given at its checkout are withdrawn first: the addresses they were for are
+    gone (an account's are withdrawn with the account).
+    """
     if is_erased(order.email):
         return
+    if order.user_id is None:
+        consents.withdraw_all(order, consents.CHANNEL_ERASURE)
     _forget_mail({order.email}, order_id=order.id)
     order.name = ERASED_NAME
     order.phone = ""

@@ -64,6 +64,12 @@ def _mail(addresses: set[str]) -> list[dict]:
              "sent_at": _when(m.sent_at), "text": m.body} for m in rows]
 
 
+def _consents(who) -> list[dict]:
+    """Every opt-in and withdrawal of an account, or of a guest through its order."""
+    return [{"purpose": c.purpose, "granted": c.granted, "text_version": c.text_version,
+             "channel": c.channel, "at": _when(c.created_at)} for c in consents.history(who)]
+
+
 def account_data(user) -> tuple[dict, list[Complaint]]:
     """Return what is held about an account holder, and their complaints (for the photos)."""
     orders = list(db.session.scalars(select(Order).where(Order.user_id == user.id)
@@ -77,9 +83,7 @@ def account_data(user) -> tuple[dict, list[Complaint]]:
         "account": {"name": user.name, "email": user.email, "phone": user.phone,
                     "language": user.locale, "created_at": _when(user.created_at)},
         "orders": [_order(order) for order in orders],
-        "consents": [{"purpose": c.purpose, "granted": c.granted, "text_version": c.text_version,
-                      "channel": c.channel, "at": _when(c.created_at)}
-                     for c in consents.history(user)],
+        "consents": _consents(user),
         "complaints": [_complaint(c) for c in complaints],
         "data_requests": [_request(r) for r in requests],
         "mail": _mail({user.email} | {o.email for o in orders}),
@@ -93,7 +97,8 @@ def order_data(order) -> tuple[dict, list[Complaint]]:
                                          .order_by(Complaint.id)))
     requests = db.session.scalars(select(DataRequest).where(DataRequest.order_id == order.id)
                                   .order_by(DataRequest.id))
-    data = {"orders": [_order(order)], "consents": [],
+    data = {"orders": [_order(order)],
+            "consents": _consents(order) if order.user_id is None else [],
             "complaints": [_complaint(c) for c in complaints],
             "data_requests": [_request(r) for r in requests],
             "mail": _mail({order.email})}

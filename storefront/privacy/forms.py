@@ -1,8 +1,9 @@
 """Forms of the privacy pages: consents, deleting an account, a request, and the admin's side."""
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, PasswordField, RadioField, \
-    StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, Form, IntegerField, PasswordField, \
+    RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -26,6 +27,39 @@ class ConsentForm(FlaskForm):
 
     def wanted(self) -> set[Purpose]:
         return {purpose for purpose in Purpose if self[purpose.value].data}
+
+
+class ConsentBoxes(Form):
+    """The same boxes where people decide, beside another form (registration, checkout).
+
+    Never ticked by the shop: a box is ticked by the person (or kept ticked from their own earlier
+    step). It only grants (``consents.give``); the page's own form carries the CSRF token. Boxes
+    for purposes the person already receives are not offered (``offered``).
+    """
+
+    news_zalo = BooleanField(PURPOSE_LABELS[Purpose.NEWS_ZALO], default=False)
+    news_sms = BooleanField(PURPOSE_LABELS[Purpose.NEWS_SMS], default=False)
+    news_email = BooleanField(PURPOSE_LABELS[Purpose.NEWS_EMAIL], default=False)
+
+    receiving: frozenset = frozenset()
+
+    def offered(self) -> list:
+        """Return the boxes to show: one per purpose not already received."""
+        return [self[purpose.value] for purpose in Purpose if purpose not in self.receiving]
+
+    def wanted(self) -> set[Purpose]:
+        return {purpose for purpose in Purpose
+                if purpose not in self.receiving and self[purpose.value].data}
+
+
+def consent_boxes(ticked=(), receiving=frozenset()) -> ConsentBoxes:
+    """Return the boxes bound to this request's POST (names ``consent-news_zalo``, …); on a GET,
+    ticked only where ``ticked`` (the person's own earlier choice in the same checkout) says."""
+    posted = request.form if request.method == "POST" else None
+    boxes = ConsentBoxes(posted, prefix="consent-",
+                         data=None if posted else {purpose: True for purpose in ticked})
+    boxes.receiving = frozenset(receiving)
+    return boxes
 
 
 class DeleteAccountForm(FlaskForm):

@@ -17,17 +17,26 @@ class Purpose(enum.StrEnum):
 
 
 class ConsentRecord(db.Model):
-    """One grant or withdrawal of consent: never edited; the latest per purpose is in force."""
+    """One grant or withdrawal of consent: never edited; the latest per purpose is in force.
+
+    Whose it is: an account (``user_id``), or a guest, who is the phone and e-mail of the order
+    they gave it at (``order_id`` without ``user_id``). An account's consent given at checkout
+    names that order too.
+    """
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), index=True)
     purpose = db.Column(db.String(20), nullable=False)
     granted = db.Column(db.Boolean, nullable=False)
     text_version = db.Column(db.String(40), nullable=False)  # the wording the person saw
-    channel = db.Column(db.String(20), nullable=False)       # where it was given: "web:account"
+    # where it was given: "web:account", "web:register", "web:checkout", "link:notice-stop", …
+    channel = db.Column(db.String(20), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
-    __table_args__ = (one_of("purpose", Purpose, name="consent_purpose_known"),)
+    __table_args__ = (one_of("purpose", Purpose, name="consent_purpose_known"),
+                      db.CheckConstraint("user_id IS NOT NULL OR order_id IS NOT NULL",
+                                         name="consent_has_subject"))
 
 
 class RequestKind(enum.StrEnum):

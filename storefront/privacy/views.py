@@ -23,7 +23,7 @@ def _account_page(consent_form=None, delete_form=None, status=200):
     user = current_user._get_current_object()
     return render_template(
         "privacy/account_data.html", history=consents.history(user),
-        consent_form=consent_form or ConsentForm().show(consents.granted(user)),
+        consent_form=consent_form or ConsentForm().show(consents.receiving(user)),
         delete_form=delete_form or DeleteAccountForm(), purposes=consents.PURPOSE_LABELS,
         requests=export.account_data(user)[0]["data_requests"],
         KIND_LABELS=REQUEST_KIND_LABELS, STATUS_LABELS=REQUEST_STATUS_LABELS), status
@@ -116,4 +116,5 @@ def data_request_admin_url(asked) -> str:
 @bp.record_once
 def _register_helpers(state) -> None:
     state.app.jinja_env.globals.update(data_request_kind=data_request_kind,
-                                       data_request_admin_url=data_request_admin_url)
+                                       data_request_admin_url=data_request_admin_url,
+                                       consent_note=consents.CONSENT_NOTE)
