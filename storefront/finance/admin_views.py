@@ -1,19 +1,25 @@
-"""Admins: the books (balances, trial balance, period close, differences, remittances, fees,
-bank accounts to verify) and payouts (batches, VietQR, bank file, paid or failed)."""
-from flask import Response, flash, redirect, render_template, url_for
+"""Admins: the books (balances, trial balance, Stripe reconciliation, period close, differences,
+remittances, fees, bank accounts to verify), the journal (reverse an entry, post an adjustment)
+and payouts (batches, VietQR, bank file, paid or failed)."""
+import uuid
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..catalog.models import Producer
 from ..extensions import db
+from ..payments import stripe_payouts
 from ..payments.bank_directory import bank_for
 from ..payments.views import qr_image
 from ..timeutil import local_today
 from ..unit_of_work import transaction
 from ..web.admin import bp
-from . import cash, fees, ledger, payouts, settlement
-from .forms import EmptyForm, FailureForm, FeeForm, ReferenceForm
-from .models import BankAccount, Payout, PayoutBatch, RemittanceStatus
+from . import adjustments, cash, fees, ledger, payouts, settlement
+from .forms import AdjustmentForm, EmptyForm, FailureForm, FeeForm, ReferenceForm, ReversalForm
+from .models import AccountKind, BankAccount, JournalEntry, Payout, PayoutBatch, RemittanceStatus
+
+PER_PAGE = 20  # journal entries a page
 
 FINANCE_ERRORS = (payouts.PayoutError, cash.CashError, fees.FeeError)
 
@@ -52,7 +58,9 @@ def finance_page():
         differences=cash.differences(), remittances=cash.remittances(RemittanceStatus.RECORDED),
         unverified=unverified, fee_form=fee_form, form=EmptyForm(formdata=None),
         default_points=fees.default_basis_points(), percent_text=fees.percent_text,
-        bank_for=bank_for)
+        bank_for=bank_for, clearing=ledger.balance(ledger.find_account(AccountKind.STRIPE)),
+        stripe_fees=ledger.balance(ledger.find_account(AccountKind.STRIPE_FEES)),
+        stripe_payouts=stripe_payouts.recent(), stripe_totals=stripe_payouts.totals())
 
 
 def _producer_choices():
@@ -158,3 +166,70 @@ def payout_batch_csv(batch_id: int):
     batch = db.get_or_404(PayoutBatch, batch_id)
     return Response(payouts.batch_csv(batch), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="payouts-{batch.id}.csv"'})
+
+
+# --- the journal: reverse an entry, post an adjustment ------------------------------------------
+
+@bp.get("/finance/journal", endpoint="journal")
+def journal_page():
+    page = db.paginate(adjustments.entries_query(), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("finance/admin_journal.html", page=page,
+                           reversals=adjustments.reversals_of(page.items),
+                           page_url=lambda n: url_for("admin.journal", page=n))
+
+
+def _entry_page(entry: JournalEntry, form: ReversalForm, status: int = 200):
+    return render_template("finance/admin_journal_entry.html", entry=entry, form=form,
+                           reversal=ledger.reversal_of(entry),
+                           reversed_elsewhere=adjustments.REVERSED_ELSEWHERE.get(entry.kind),
+                           closed_through=adjustments.closed_through()), status
+
+
+@bp.get("/finance/journal/<int:entry_id>", endpoint="journal_entry")
+def journal_entry_page(entry_id: int):
+    return _entry_page(db.get_or_404(JournalEntry, entry_id), ReversalForm(formdata=None))
+
+
+@bp.post("/finance/journal/<int:entry_id>/reverse", endpoint="reverse_entry")
+def reverse_entry(entry_id: int):
+    entry = db.get_or_404(JournalEntry, entry_id)
+    form = ReversalForm()
+    if not form.validate_on_submit():
+        return _entry_page(entry, form, 400)
+    try:
+        made = adjustments.reverse_entry(entry.id, form.reason.data, _who())
+    except adjustments.AdjustmentError as error:
+        form.form_errors.append(str(error))
+        return _entry_page(db.session.get(JournalEntry, entry_id), form, 409)
+    flash(_("Đã đảo bút toán #%(id)d bằng bút toán #%(new)d.", id=entry.id, new=made.id), "success")
+    return redirect(url_for("admin.journal_entry", entry_id=made.id), 303)
+
+
+def _adjustment_page(form: AdjustmentForm, status: int = 200):
+    return render_template("finance/admin_adjustment.html", form=form,
+                           closed_through=adjustments.closed_through()), status
+
+
+@bp.get("/finance/adjustments", endpoint="adjustments")
+def adjustment_page():
+    form = AdjustmentForm(adjustments.chart(), formdata=None)
+    form.token.data = uuid.uuid4().hex  # names this adjustment: sent twice, it posts once
+    return _adjustment_page(form)
+
+
+@bp.post("/finance/adjustments", endpoint="post_adjustment")
+def post_adjustment():
+    form = AdjustmentForm(adjustments.chart())
+    if not form.validate_on_submit():
+        if form.token.errors:
+            form.token.data = uuid.uuid4().hex
+        return _adjustment_page(form, 400)
+    try:
+        made = adjustments.post_adjustment(form.debit.data, form.credit.data, form.amount.data,
+                                           form.memo.data, _who(), form.token.data)
+    except adjustments.AdjustmentError as error:
+        form.form_errors.append(str(error))
+        return _adjustment_page(form, 409)
+    flash(_("Đã ghi bút toán điều chỉnh #%(id)d.", id=made.id), "success")
+    return redirect(url_for("admin.journal_entry", entry_id=made.id), 303)

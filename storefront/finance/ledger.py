@@ -19,7 +19,7 @@ _FIXED_CODES = {
     K.BANK: "Assets:Bank:Operator", K.STRIPE: "Assets:Stripe:Clearing",
     K.DEPOSITS: "Liabilities:Shoppers:Deposits", K.OVERPAYMENTS: "Liabilities:Shoppers:Overpayments",
     K.REFUNDS_OWED: "Liabilities:Shoppers:RefundsOwed", K.FEE_INCOME: "Income:Operator:Fees",
-    K.CASH_DIFFERENCES: "Expenses:Outlets:CashDifferences",
+    K.CASH_DIFFERENCES: "Expenses:Outlets:CashDifferences", K.STRIPE_FEES: "Expenses:Stripe:Fees",
 }
 
 
@@ -44,6 +44,11 @@ def account_code(kind: AccountKind, producer_id: int | None = None,
     if kind == K.DRAWER:
         return f"Assets:Drawers:O{outlet_id:04d}"
     return _FIXED_CODES[kind]
+
+
+def fixed_codes() -> dict[AccountKind, str]:
+    """Return the accounts every shop has, by kind (per-producer and per-outlet ones aside)."""
+    return dict(_FIXED_CODES)
 
 
 def find_account(kind: AccountKind, *, producer_id: int | None = None,
@@ -76,7 +81,7 @@ def posted(key: str) -> JournalEntry | None:
 
 def post(key: str, kind: str, cause: str, narration: str, legs: list[Leg], *,
          order_id: int | None = None, reverses: JournalEntry | None = None,
-         occurred_at: datetime | None = None) -> JournalEntry | None:
+         occurred_at: datetime | None = None, posted_by: str | None = None) -> JournalEntry | None:
     """Write one balanced entry for ``key``; return None if that cause was posted already.
 
     Legs of zero are left out; an entry whose legs are all zero is not written.
@@ -96,7 +101,8 @@ def post(key: str, kind: str, cause: str, narration: str, legs: list[Leg], *,
     now = utcnow()
     entry = JournalEntry(key=key, kind=kind, cause=cause[:40], narration=narration[:300],
                          order_id=order_id, reverses_id=reverses.id if reverses else None,
-                         occurred_at=occurred_at or now, created_at=now)
+                         occurred_at=occurred_at or now, created_at=now,
+                         posted_by=posted_by[:254] if posted_by else None)
     db.session.add(entry)
     for leg in legs:
         db.session.add(Posting(entry=entry, account=leg.account, amount=leg.amount,
@@ -105,11 +111,22 @@ def post(key: str, kind: str, cause: str, narration: str, legs: list[Leg], *,
     return entry
 
 
-def reverse(entry: JournalEntry, key: str, narration: str) -> JournalEntry | None:
-    """Post the mirror of ``entry`` (each leg negated): how the books correct, never by editing."""
+def reverse(entry: JournalEntry, key: str, narration: str, *,
+            posted_by: str | None = None) -> JournalEntry | None:
+    """Post the mirror of ``entry`` (each leg negated): how the books correct, never by editing.
+
+    An entry is reversed once (``reverses_id`` is unique): None if it was already, by whoever.
+    """
+    if reversal_of(entry) is not None:
+        return None
     legs = [Leg(p.account, -p.amount, p.order_line_id) for p in entry.postings]
-    return post(key, f"{entry.kind}_reversed", entry.cause, narration, legs,
-                order_id=entry.order_id, reverses=entry)
+    return post(key, f"{entry.kind}_reversed"[:30], entry.cause, narration, legs,
+                order_id=entry.order_id, reverses=entry, posted_by=posted_by)
+
+
+def reversal_of(entry: JournalEntry) -> JournalEntry | None:
+    """Return the entry that reversed ``entry``, if one did."""
+    return db.session.scalar(db.select(JournalEntry).where(JournalEntry.reverses_id == entry.id))
 
 
 # --- reading the books ------------------------------------------------------------------------

@@ -33,6 +33,8 @@ class AccountKind(enum.StrEnum):
     PAYABLE = "payable"              # what the operator owes a producer (one per producer)
     FEE_INCOME = "fee_income"        # the operator's fee on what was handed over
     CASH_DIFFERENCES = "cash_differences"  # counted cash above or below what a drawer expected
+    STRIPE_FEES = "stripe_fees"      # what Stripe kept of card payments, posted by an admin from
+                                     # Stripe's balance report (an adjustment: clearing → fees)
 
 
 ACCOUNT_TYPES = {
@@ -41,6 +43,7 @@ ACCOUNT_TYPES = {
     AccountKind.OVERPAYMENTS: AccountType.LIABILITIES,
     AccountKind.REFUNDS_OWED: AccountType.LIABILITIES, AccountKind.PAYABLE: AccountType.LIABILITIES,
     AccountKind.FEE_INCOME: AccountType.INCOME, AccountKind.CASH_DIFFERENCES: AccountType.EXPENSES,
+    AccountKind.STRIPE_FEES: AccountType.EXPENSES,
 }
 
 
@@ -76,6 +79,9 @@ class JournalEntry(db.Model):
     reverses_id = db.Column(db.Integer, db.ForeignKey("journal_entry.id"), unique=True)
     occurred_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The admin who posted it by hand (a reversal or an adjustment, ``finance.adjustments``);
+    # None for what the shop posts itself.
+    posted_by = db.Column(db.String(254))
 
     postings = db.relationship("Posting", back_populates="entry", order_by="Posting.id")
 

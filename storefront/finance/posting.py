@@ -209,3 +209,31 @@ def _booking_attended(event: MoneyEvent) -> None:
 
 _HANDLERS.update({MoneyKind.BOOKING_COLLECTED: _booking_collected,
                   MoneyKind.BOOKING_ATTENDED: _booking_attended})
+
+
+# --- Stripe's payouts: card money from the Stripe balance to the shop's bank account ---------------
+
+def _stripe_payout(event: MoneyEvent) -> None:
+    """Stripe paid ``event.amount`` out to the bank: it leaves clearing for the bank account.
+
+    Stripe pays out the card payments less its processing fees, which the books do not see per
+    payment (docs/domain.md): what stays in clearing after every payout is those fees, plus what
+    Stripe has not paid out yet, until an admin posts the fees from Stripe's balance report."""
+    _post(event, f"Stripe payout {event.reference} to the bank {event.text or ''}".strip(), [
+        Leg(ledger.account(K.BANK), event.amount),
+        Leg(ledger.account(K.STRIPE), -event.amount),
+    ])
+
+
+def _stripe_payout_failed(event: MoneyEvent) -> None:
+    """A payout Stripe said was paid failed (the bank returned it): the mirror of its entry, once.
+    Nothing if its entry was already reversed (an admin did, on the journal page)."""
+    paid = ledger.posted(f"stripe-payout-{event.reference}")
+    if paid is None:
+        return
+    ledger.reverse(paid, event.key, f"Stripe payout {event.reference} failed after it was paid "
+                                    f"{event.text or ''}".strip())
+
+
+_HANDLERS.update({MoneyKind.STRIPE_PAYOUT: _stripe_payout,
+                  MoneyKind.STRIPE_PAYOUT_FAILED: _stripe_payout_failed})

@@ -27,6 +27,8 @@ class MoneyKind(enum.StrEnum):
     BOOKING_COLLECTED = "booking_collected"    # a booking paid at the venue: taken at its check-in
     BOOKING_ATTENDED = "booking_attended"      # a booking's experience was given (check-in, or a
                                                # paid no-show): its seats become the producer's sale
+    STRIPE_PAYOUT = "stripe_payout"            # Stripe paid card money out to the shop's bank account
+    STRIPE_PAYOUT_FAILED = "stripe_payout_failed"  # ...and that payout failed after it was paid
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 import enum
 
 from ..extensions import db
+from ..model_checks import one_of
 from ..timeutil import utcnow
 
 
@@ -45,3 +46,29 @@ class Refund(db.Model):
     pickup = db.relationship("Pickup")
 
     __table_args__ = (db.CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class StripePayoutStatus(enum.StrEnum):
+    PAID = "paid"            # Stripe says it reached the shop's bank account (``payout.paid``)
+    FAILED = "failed"        # it never arrived or came back, even after ``paid`` (``payout.failed``)
+    CANCELED = "canceled"    # cancelled before it was sent (``payout.canceled``)
+
+
+class StripePayout(db.Model):
+    """Card money Stripe paid out of the shop's Stripe balance to its bank account, as Stripe's
+    ``payout.*`` events describe it (``payments.stripe_payouts``); one row per payout id."""
+
+    id = db.Column(db.String(255), primary_key=True)  # Stripe's po_…
+    amount = db.Column(db.BigInteger, nullable=False)  # whole đồng: VND is zero-decimal at Stripe
+    currency = db.Column(db.String(3), nullable=False)
+    status = db.Column(db.String(10), nullable=False)
+    arrival_date = db.Column(db.Date)  # the day Stripe expects it in the bank
+    destination = db.Column(db.String(255))  # the bank account's id at Stripe (ba_…)
+    balance_transaction = db.Column(db.String(255))  # the payout's own balance transaction (txn_…)
+    failure_code = db.Column(db.String(80))
+    paid_at = db.Column(db.DateTime)     # when ``payout.paid`` reached us
+    failed_at = db.Column(db.DateTime)   # when ``payout.failed`` or ``payout.canceled`` did
+    received_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (db.CheckConstraint("amount > 0", name="stripe_payout_positive"),
+                      one_of("status", StripePayoutStatus, "stripe_payout_status_known"))

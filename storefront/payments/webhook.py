@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..unit_of_work import transaction
 from ..extensions import db
 from ..timeutil import utcnow
-from . import refunds, services
+from . import refunds, services, stripe_payouts
 from .models import Refund, StripeEvent
 from .services import Outcome
 
@@ -37,6 +37,8 @@ def handle_event(event: dict) -> Outcome:
 def _apply(event: dict, record: StripeEvent):
     if event["type"] in _REFUND_EVENTS:
         return _refund_changed(event, record)
+    if event["type"] in stripe_payouts.EVENTS:  # card money paid out to the shop's bank account
+        return stripe_payouts.apply_event(event)
     handler = _HANDLERS.get(event["type"])
     if handler is None:
         return Outcome.IGNORED
