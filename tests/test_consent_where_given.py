@@ -23,6 +23,7 @@ from storefront.privacy.models import ConsentRecord, Purpose
 from tests.support.channel_support import (  # noqa: F401  (fixtures)
     PHONE, app, deliveries, esms, sweep, zalo)
 from tests.support.factories import OutletFactory, ProductFactory, UserFactory
+from tests.support.race import at_once
 
 BOXES = ("consent-news_zalo", "consent-news_sms", "consent-news_email")
 GUEST = {"name": "Nguyễn Văn Khách", "phone": "0912345678", "email": "khach@example.com"}
@@ -312,3 +313,23 @@ def test_forgetting_a_guests_contact_withdraws_its_consents(app, client):
     db.session.commit()
     assert consents.granted(order) == set()
     assert consents.history(order)[-1].channel == "web:erasure"
+
+
+def test_a_stop_tapped_many_times_at_once_and_a_regrant_racing_it_leave_one_history(app):
+    user = UserFactory(email="khach@example.com", phone="0912345678")
+    consents.record_choices(user, {Purpose.NEWS_ZALO})
+    outcomes = at_once(app, *[lambda: stops.stop("zalo", PHONE)] * 6)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert [row.lifted_at for row in stop_rows("zalo", PHONE)] == [None]
+    assert consents.receiving(user) == set()
+
+    def regrant():
+        consents.record_choices(db.session.get(User, user.id), {Purpose.NEWS_ZALO})
+
+    outcomes = at_once(app, regrant, lambda: stops.stop("zalo", PHONE))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    rows = stop_rows("zalo", PHONE)
+    db.session.expire_all()
+    # whichever came last decides: lifted and receiving, or stopped (again) and not
+    assert sum(row.lifted_at is None for row in rows) <= 1
+    assert (consents.receiving(user) == {Purpose.NEWS_ZALO}) == (rows[-1].lifted_at is not None)

@@ -13,6 +13,7 @@ consent → stop leaves the channel stopped.
 """
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -60,8 +61,11 @@ def read(token: str) -> tuple[str, str]:
         raise BadStopLink(str(error)) from None
 
 
-def _open_stop(channel: str, address: str) -> ChannelStop | None:
-    return db.session.scalars(open_stops().filter_by(channel=channel, address=address)).first()
+def _open_stop(channel: str, address: str, lock: bool = False) -> ChannelStop | None:
+    """Return the stop in force; ``lock``: held until the commit, so a stop and a lift racing for
+    the same pair take turns (PostgreSQL re-reads a row lifted meanwhile, and a stop then is new)."""
+    query = open_stops().filter_by(channel=channel, address=address)
+    return db.session.scalars(query.with_for_update() if lock else query).first()
 
 
 def is_stopped(channel: str, address: str) -> bool:
@@ -71,7 +75,7 @@ def is_stopped(channel: str, address: str) -> bool:
 def lift(channel: str, address: str, by: str) -> bool:
     """Lift the stop in force for ``channel`` at ``address``, in the caller's transaction: the
     person consented again to news by it (``by``: "consent:<record id>"). Tells whether one was."""
-    stop_row = _open_stop(channel, address)
+    stop_row = _open_stop(channel, address, lock=True)
     if stop_row is None:
         return False
     stop_row.lifted_at, stop_row.lifted_by = utcnow(), by
@@ -83,11 +87,15 @@ def stop(channel: str, address: str) -> int:
     """Record that ``address`` stops ``channel`` (once while in force; stopping again changes
     nothing until a later consent lifts it, then it is a new stop).
 
-    In the same transaction, the news consent for that channel of every account with that
-    address is withdrawn (``hooks.channel_stopped``; again if it was given again since).
+    In the same transaction, the news consent for that channel of every account and guest order
+    with that address is withdrawn (``hooks.channel_stopped``; again if it was given again since).
     Returns how many consents were withdrawn.
     """
     with transaction():
-        if not is_stopped(channel, address):
-            db.session.add(ChannelStop(channel=channel, address=address))
+        if _open_stop(channel, address, lock=True) is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(ChannelStop(channel=channel, address=address))
+            except IntegrityError:
+                pass  # the same link tapped twice at once: the other tap wrote the stop
         return hooks.channel_stopped(channel, address)
