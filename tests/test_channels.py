@@ -11,7 +11,7 @@ import time_machine
 
 from storefront.extensions import db
 from storefront.notifications import channels, dispatch, esms as esms_provider, events
-from storefront.notifications import zalo as zalo_provider
+from storefront.notifications import stops, zalo as zalo_provider
 from storefront.notifications.models import DeliveryStatus as S, ProviderToken
 from storefront.orders import services as order_services
 from storefront.timeutil import utcnow
@@ -292,9 +292,21 @@ def test_a_shopper_stops_zalo_from_the_link_and_notices_go_by_sms(app, zalo, esm
     assert client.post(link).status_code == 303
     placed_at_pickup()
     sweep()
-    assert [m.tracking_id for m in zalo.messages] == [f"ocop-{deliveries('order_placed')[0].id}"]
-    assert len(esms.messages) == 1
+    # the first order's notice waited unsent when Zalo was stopped: it goes by SMS too
+    assert zalo.messages == [] and len(esms.messages) == 2
     assert client.get("/notifications/stop/forged-token").status_code == 404
+
+
+def test_a_channel_stopped_while_a_notice_waits_is_not_used_for_it(app, zalo, esms):
+    placed_at_pickup()
+    [waiting] = deliveries("order_placed")
+    assert waiting.channel == "zalo" and waiting.status == S.PENDING
+    stops.stop("zalo", PHONE)
+    sweep()
+    assert zalo.messages == [] and len(esms.messages) == 1
+    zalo_row, sms_row = deliveries("order_placed")
+    assert zalo_row.status == S.FAILED and "stopped" in zalo_row.answer
+    assert sms_row.channel == "sms" and sms_row.status == S.ACCEPTED
 
 
 def test_promotional_notices_go_only_by_the_channels_opted_in(app, zalo, esms):

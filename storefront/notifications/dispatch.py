@@ -143,6 +143,11 @@ def _deliver(claimed, report: SendReport) -> None:
     if claimed.claimed_from == S.UNCERTAIN:  # no report came: the next channel takes it
         _give_up(claimed, "No delivery report from Zalo in time.", report)
         return
+    if claimed.channel not in plan(db.session.get(D, claimed.id).notice):
+        # Stopped (or its consent withdrawn) between queueing and sending: the next channel the
+        # person still takes has the notice, if any.
+        _give_up(claimed, "Not sent: the recipient stopped this channel before it was sent.", report)
+        return
     answer = _send(claimed)
     if answer.kind == SENT:  # first thing after the provider's answer: see the module docstring
         _record(claimed.id, status=S.ACCEPTED, sent_at=utcnow(), attempts=claimed.attempts + 1,
