@@ -13,8 +13,9 @@ consent they record (``accounts.hooks``, ``privacy.forms``, ``privacy.consents``
 connected after ``create_app``.
 """
 from .accounts import hooks as account_hooks
-from .booking_changes import services as booking_changes
+from .booking_changes import services as booking_changes, waitlist
 from .bookings import placing as booking_placing
+from .bookings.signals import hold_booked
 from .catalog import api_views as catalog_api, models as catalog_models, services as catalog_services
 from .experiences import queries as experience_queries
 from .experiences.signals import session_cancelled
@@ -38,6 +39,8 @@ RECEIVERS = (
     (session_cancelled, booking_changes.end_bookings_of_cancelled_session),
     # an order cancelled as a whole: its bookings' seats back, refunded by method
     (order_cancelled, booking_changes.end_bookings_of_cancelled_order),
+    # a waitlist offer's held seats booked: the offer closes as booked, same transaction
+    (hold_booked, waitlist.close_booked_offer),
 )
 
 

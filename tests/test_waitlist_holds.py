@@ -125,11 +125,48 @@ def test_the_offered_person_books_the_held_seats_through_the_link_and_checkout(a
     assert hold.status == HoldStatus.USED and hold.booking_id == booking.id
     assert seats_taken(session) == 3 and _counted_once(session)  # the hold became the booking: not 5
     assert client.get(f"/experiences/waitlist/{token}").status_code == 410  # done its work
+    assert db.session.get(WaitlistEntry, an.id).status == W.BOOKED  # at once, not at the next sweep
     waitlist.sweep()
     assert db.session.get(WaitlistEntry, an.id).status == W.BOOKED
 
     changes.cancel_booking(booking, by="guest")  # cancelling gives back the booking's seats once
     assert seats_taken(session) == 1 and _counted_once(session)
+
+
+def test_booking_the_held_seats_closes_the_offer_as_booked_in_the_same_transaction(app):
+    experience, session, adult, an = _full_with_one_offer(capacity=3, wanted=2)
+    binh = _join(session, "binh")
+    token = _token_sent_to("an@example.com")
+
+    placed = _place(session, adult, 2, token=token, contact=AN)  # no sweep runs after this
+
+    db.session.expire_all()
+    entry = db.session.get(WaitlistEntry, an.id)
+    assert entry.status == W.BOOKED and entry.closed_at == placed.order.created_at
+    assert entry.hold.status == HoldStatus.USED and entry.hold.booking_id == placed.order.bookings[0].id
+    assert waitlist.position(db.session.get(WaitlistEntry, binh.id)) == 1  # an is out of the line
+    assert waitlist.sweep() == 0 and db.session.get(WaitlistEntry, binh.id).status == W.WAITING
+
+
+def test_a_placement_that_fails_after_taking_the_hold_leaves_the_offer_running(app):
+    experience, session, adult, an = _full_with_one_offer(capacity=3, wanted=1)
+    token = _token_sent_to("an@example.com")
+    _other, nearly_full, other_adult, _child = workshop(capacity=2)  # a later session id: taken second
+    book(nearly_full, (other_adult, 1))
+    held = Ticket(session.id, adult.id, 1, adult.price)
+    held.hold_token = token
+
+    with pytest.raises(BookingUnavailable):  # the hold is taken first, then two seats of one refused
+        place_order([], AN, {}, "at_pickup", new_checkout_token(),
+                    booking_lines=[held, Ticket(nearly_full.id, other_adult.id, 2, other_adult.price)])
+
+    db.session.expire_all()
+    entry = db.session.get(WaitlistEntry, an.id)
+    assert entry.status == W.OFFERED and entry.closed_at is None  # rolled back with the booking
+    assert entry.hold.status == HoldStatus.HELD and _counted_once(session)
+    _place(session, adult, 1, token=token, contact=AN)  # the link still books the held seat
+    db.session.expire_all()
+    assert db.session.get(WaitlistEntry, an.id).status == W.BOOKED
 
 
 def test_booking_fewer_than_held_gives_the_rest_back_and_more_needs_free_seats(app):
@@ -295,6 +332,7 @@ def test_the_offered_person_and_two_hundred_racing_shoppers_never_overbook(race_
     db.session.expire_all()
     assert seats_taken(session) == 20 and _booked_seats(session) == 20 and _held_seats(session) == 0
     assert db.session.scalars(select(SeatHold)).one().status == HoldStatus.USED
+    assert db.session.scalars(select(WaitlistEntry.status)).all() == [W.BOOKED]
 
 
 def test_an_offer_lapsing_while_it_is_booked_is_counted_once_either_way(race_app):
@@ -307,9 +345,11 @@ def test_an_offer_lapsing_while_it_is_booked_is_counted_once_either_way(race_app
     assert not [o for o in outcomes if o not in ("booked", "full", "offered booked", "offered full", "swept")]
     db.session.expire_all()
     hold = db.session.scalars(select(SeatHold)).one()
+    entry = db.session.scalars(select(WaitlistEntry)).one()
     if hold.status == HoldStatus.USED:  # the checkout came first: the hold became the booking
         assert outcomes["offered booked"] == 1 and outcomes["booked"] == 0
+        assert entry.status == W.BOOKED
     else:  # the lapse came first: the seats went back on sale (nobody else waits), anyone's to take
-        assert hold.status == HoldStatus.RELEASED
+        assert hold.status == HoldStatus.RELEASED and entry.status == W.EXPIRED
         assert outcomes["booked"] + 3 * outcomes["offered booked"] <= 3
     assert seats_taken(session) == _booked_seats(session) <= 20 and _held_seats(session) == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import storefront
 from storefront import create_app, wiring
 from storefront.config import TestingConfig
+from storefront.bookings import signals as booking_signals
 from storefront.experiences import signals as experience_signals
 from storefront.orders import signals
 
@@ -26,7 +27,8 @@ def test_every_receiver_is_connected_after_create_app():
 
 
 def test_every_signal_orders_sends_has_a_receiver_listed_in_the_wiring():
-    sent = {value for module in (signals, experience_signals) for value in vars(module).values()
+    modules = (signals, experience_signals, booking_signals)
+    sent = {value for module in modules for value in vars(module).values()
             if hasattr(value, "receivers_for")}
     assert sent and sent == {signal for signal, _receiver in wiring.RECEIVERS}
 

@@ -9,9 +9,11 @@ While an offer runs, its seats are **held** for that person (``bookings.seats.ho
 ``SeatHold`` counted in the session's ``seats_taken``): every other shopper sees them as taken.
 The offered person, through the link (``views.offer``, which remembers the token in the browser)
 and, when the entry belongs to an account, signed in as it, books them through the cart; at
-placement the hold becomes the booking (``seats.take`` with the hold: never counted twice). An
-offer unused when it lapses (the periodic ``sweep``), or declined (``decline``), gives its seats
-back and they are held for the next in line at once, or go back on sale when nobody waits.
+placement the hold becomes the booking (``seats.take`` with the hold: never counted twice) and
+the offer closes as booked in the same transaction (``close_booked_offer``, which receives
+``bookings.signals.hold_booked``: bookings cannot import the waitlist). An offer unused when it
+lapses (the periodic ``sweep``), or declined (``decline``), gives its seats back and they are
+held for the next in line at once, or go back on sale when nobody waits.
 
 Locks: the session row first (``_lock``, as placement's ``lock_sessions``), then the holds.
 """
@@ -227,6 +229,20 @@ def close_line(session: ExperienceSession, *, now: datetime | None = None) -> in
         _release(entry, now)
         entry.status, entry.closed_at = W.LEFT, now
     return len(line)
+
+
+def close_booked_offer(hold, *, booking=None, now: datetime | None = None) -> WaitlistEntry | None:
+    """Close the running offer whose held seats a booking has just taken, as booked.
+
+    Receives ``bookings.signals.hold_booked`` inside placement's transaction, which holds the
+    session's row (``lock_sessions``), so no sweep or decline of this line runs meanwhile.
+    Returns the entry closed, or None when no running offer held those seats.
+    """
+    entry = db.session.scalar(select(WaitlistEntry).where(
+        WaitlistEntry.hold_id == hold.id, WaitlistEntry.status == W.OFFERED))
+    if entry is not None:
+        entry.status, entry.closed_at = W.BOOKED, now or utcnow()
+    return entry
 
 
 def offered_entry(token: str, *, now: datetime | None = None) -> WaitlistEntry:

@@ -22,6 +22,7 @@ from ..notifications import services as notify
 from ..timeutil import utcnow
 from . import cart, money, seats, tickets
 from .models import Booking, BookingSeat, BookingStatus
+from .signals import hold_booked
 
 MAX_TICKETS = 20
 
@@ -109,7 +110,8 @@ def add_bookings(order, sessions: list[ExperienceSession], wanted, *, confirmed:
     """Take each session's seats (in session-id order, as locked) and write one booking per session.
 
     A session whose seats are held for this shopper (a waitlist offer whose token a line carries,
-    made to this order's account or to a guest) books them: the hold becomes the booking.
+    made to this order's account or to a guest) books them: the hold becomes the booking, and
+    ``signals.hold_booked`` closes its waitlist offer as booked, in this transaction.
     :raises seats.SessionFull: a session has fewer seats left than asked.
     """
     claims = _claims(sessions, wanted, user_id=order.user_id, now=now)
@@ -135,6 +137,7 @@ def add_bookings(order, sessions: list[ExperienceSession], wanted, *, confirmed:
         if seats.take(session.id, booking.seats, title=experience.title,
                       hold=claim.hold if claim else None, now=now):
             claim.hold.booking = booking
+            hold_booked.send(claim.hold, booking=booking, now=now)
 
 
 def _stars_of(experience) -> int | None:
