@@ -164,6 +164,20 @@ def test_a_period_closes_once_with_a_statement_that_adds_up(app, client):
     assert pdf.startswith(b"%PDF")
 
 
+def test_a_statement_mail_is_in_the_language_its_producer_reads(app, client):
+    producer = handed_over(client)
+    producer.email = "htx-en@example.com"
+    ProducerUserFactory(producer=producer, email="htx-en@example.com", locale="en")
+    db.session.commit()
+    start, end = settlement.period_of(local_today())
+    assert settlement.close_period(start, end) == 1
+    from storefront.notifications.models import OutboxMessage
+    (mail,) = db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.kind == "statement_ready")).all()
+    assert mail.locale == "en" and mail.to_email == "htx-en@example.com"
+    assert mail.subject.startswith("Payment statement") and "Bảng kê" not in mail.body
+
+
 @pytest.mark.parametrize("day, cycle, period", [
     ("2026-02-10", "semimonthly", ("2026-02-01", "2026-02-15")),
     ("2026-02-16", "semimonthly", ("2026-02-16", "2026-02-28")),

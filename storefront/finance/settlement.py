@@ -158,8 +158,18 @@ def _tell_producers(statements: list[Statement]) -> None:
         producer = producers.get(closed.producer_id)
         if producer is None or not producer.email:
             continue
-        notify.queue("statement_ready", producer.email, "vi", statement=closed, producer=producer,
+        notify.queue("statement_ready", producer.email, _reader_locale(producer),
+                     statement=closed, producer=producer,
                      link=absolute_url("producer.statement_page", statement_id=closed.id))
+
+
+def _reader_locale(producer) -> str:
+    """Return the language the producer's people read the shop in: that of the account using the
+    producer's e-mail, else of its first account; Vietnamese when it has none."""
+    people = sorted(producer.users, key=lambda user: user.id)
+    reader = next((u for u in people if (u.email or "").lower() == producer.email.lower()),
+                  people[0] if people else None)
+    return reader.locale if reader is not None and reader.locale else "vi"
 
 
 def _views_for_period(start: date, end: date, producer_ids: set[int]) -> dict[int, StatementView]:
