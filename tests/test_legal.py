@@ -5,7 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from storefront import create_app
 from storefront.admin import services as admin_services
@@ -121,6 +122,26 @@ def test_a_published_version_cannot_be_changed_or_deleted(db, three_outlets_stoc
         db.session.commit()
     db.session.rollback()
     assert "đã sửa" not in policies.current("terms").body_vi
+
+
+def test_on_postgresql_the_database_refuses_to_change_a_published_version_or_an_agreement(
+        client, three_outlets_stocked_with_policies):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the triggers are PostgreSQL's")
+    token, _page = _to_review(client, three_outlets_stocked_with_policies)
+    client.post("/checkout/place", data={"checkout_token": token, "accept_terms": "y"})
+    (order,) = _orders()
+    version = policies.current("terms")
+    for statement, match in (
+            ("UPDATE policy_version SET body_vi = 'đã sửa' WHERE id = :v", "never changes"),
+            ("DELETE FROM policy_version WHERE id = :v", "never changes"),
+            ("UPDATE order_agreement SET agreed_at = agreed_at WHERE order_id = :o", "agreed to")):
+        with pytest.raises(DBAPIError, match=match):
+            with db.engine.begin() as connection:
+                connection.execute(text(statement), {"v": version.id, "o": order.id})
+    db.session.expire_all()
+    assert "đã sửa" not in policies.current("terms").body_vi
+    assert len(db.session.scalars(select(OrderAgreement).filter_by(order_id=order.id)).all()) == 3
 
 
 def test_a_new_version_gets_the_next_number_and_every_version_stays_readable(client,

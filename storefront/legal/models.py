@@ -2,7 +2,7 @@
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from sqlalchemy import DDL, event
 
 from ..extensions import db
 from ..model_checks import one_of
@@ -78,3 +78,36 @@ class OrderAgreement(db.Model):
 def _refuse_change(_mapper, _connection, version: PolicyVersion) -> None:
     raise PublishedPolicyChanged(
         f"policy {version.slug} v{version.number} is published and cannot change; publish a new version")
+
+
+# PostgreSQL refuses the same even to SQL typed by hand: a published policy version is never
+# updated or deleted, and what an order agreed to is never rewritten (it goes only with its order).
+POLICY_DDL = [
+    """
+    CREATE OR REPLACE FUNCTION policy_version_is_final() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'policy % v% is published: it never changes (publish a new version)',
+            OLD.slug, OLD.number;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER policy_version_is_final BEFORE UPDATE OR DELETE ON policy_version
+    FOR EACH ROW EXECUTE FUNCTION policy_version_is_final()
+    """,
+    """
+    CREATE OR REPLACE FUNCTION order_agreement_is_final() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'what order % agreed to never changes', OLD.order_id;
+    END $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER order_agreement_is_final BEFORE UPDATE ON order_agreement
+    FOR EACH ROW EXECUTE FUNCTION order_agreement_is_final()
+    """,
+]
+
+# order_agreement is created after policy_version (its foreign key): both triggers then.
+for _statement in POLICY_DDL:
+    event.listen(OrderAgreement.__table__, "after_create",
+                 DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"))
+
