@@ -22,7 +22,7 @@ from storefront.orders.placement import BookingUnavailable, place_order
 from storefront.timeutil import utcnow
 from tests.support.bookings_support import Ticket, book, seats_taken, workshop
 from tests.support.checkout_support import CONTACT
-from tests.support.factories import UserFactory
+from tests.support.factories import ProducerUserFactory, UserFactory
 from tests.support.race import at_once
 
 W = WaitlistStatus
@@ -201,6 +201,37 @@ def test_an_offer_to_an_account_is_booked_only_signed_in_as_it(app, client, logi
     assert "Thêm chỗ được giữ vào giỏ hàng" in client.get(f"/experiences/waitlist/{token}").get_data(as_text=True)
     placed = _place(session, adult, 1, token=token, user=user)
     assert placed.order.bookings[0].seats == 1 and seats_taken(session) == 2 and _counted_once(session)
+
+
+# --- the producer sees booked and held seats apart ------------------------------------------------
+
+def _seats_shown(page, marker):
+    """The text and the data-seats of the seat line in the block ``marker`` opens."""
+    block = page[page.index(marker):]
+    found = re.search(r'data-seats="([^"]+)">([^<]+)</p>', block)
+    return found[1], " ".join(found[2].split())
+
+
+def test_the_producer_sees_seats_booked_and_held_for_the_waitlist_apart(app, client, login):
+    experience, session, adult, an = _full_with_one_offer(capacity=5, wanted=2)
+    login(ProducerUserFactory(producer=experience.product.producer))
+
+    schedule = client.get(f"/producer/experiences/{experience.id}").get_data(as_text=True)
+    dashboard = client.get("/producer/experiences").get_data(as_text=True)
+
+    assert seats_taken(session) == 5  # the counter holds both; the pages tell them apart
+    assert _seats_shown(schedule, f'data-session="{session.id}"') == (
+        "3/2", "Đã đặt 3 · giữ cho hàng chờ 2 / 5 chỗ")
+    assert _seats_shown(dashboard, f'data-experience="{experience.id}"') == (
+        "3/2", "Chỗ đã đặt trong các buổi sắp tới: 3 · giữ cho hàng chờ 2")
+
+    _place(session, adult, 1, token=_token_sent_to("an@example.com"), contact=AN)  # one of two held
+
+    schedule = client.get(f"/producer/experiences/{experience.id}").get_data(as_text=True)
+    dashboard = client.get("/producer/experiences").get_data(as_text=True)
+    assert _seats_shown(schedule, f'data-session="{session.id}"') == ("4/0", "Đã đặt 4 / 5 chỗ")
+    assert _seats_shown(dashboard, f'data-experience="{experience.id}"') == (
+        "4/0", "Chỗ đã đặt trong các buổi sắp tới: 4")
 
 
 # --- lapsed or declined: the hold passes on -----------------------------------------------------

@@ -1,10 +1,17 @@
-"""The producer's check-in for sessions at their own workshop: who is expected, and check-in by code."""
+"""The producer's check-in for sessions at their own workshop: who is expected, and check-in by code.
+
+Also the seat counts the producer's experience pages show (``experiences/producer_*.html``):
+booked and held for the waitlist, apart (``seat_counts``; experiences cannot import bookings).
+"""
 from flask import request, url_for
 from flask_login import current_user
 
 from ..timeutil import as_day, local_today
 from ..web.producer import bp
-from . import checkin, checkin_page
+from . import checkin, checkin_page, seat_counts
+
+bp.add_app_template_global(seat_counts.of_sessions, "session_seats")
+bp.add_app_template_global(seat_counts.of_experiences, "experience_seats")
 
 
 def _page(day) -> dict:

@@ -33,8 +33,8 @@ def _to_schedule(experience):
 @bp.get("/experiences")
 def experiences():
     found = db.session.scalars(services.experiences_of(_producer())).all()
-    return render_template("experiences/producer_list.html", experiences=found,
-                           seats=services.seats_booked_by_session(_producer()))
+    # The seats booked and held in each: ``experience_seats`` (``bookings.seat_counts``).
+    return render_template("experiences/producer_list.html", experiences=found)
 
 
 @bp.route("/experiences/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import slugs
@@ -19,8 +19,7 @@ from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from .errors import InvalidSchedule
 from .models import (
-    Experience, ExceptionKind, ExperienceSession, PersonType, PlaceKind, ScheduleException,
-    SessionStatus, WeeklySlot,
+    Experience, ExceptionKind, ExperienceSession, PersonType, PlaceKind, ScheduleException, WeeklySlot,
 )
 from .sessions import materialise
 
@@ -83,17 +82,6 @@ def upcoming_sessions(experience: Experience, *, now=None, limit: int = 60) -> l
         select(ExperienceSession).where(ExperienceSession.experience_id == experience.id,
                                         ExperienceSession.ends_at > (now or utcnow()))
         .order_by(ExperienceSession.starts_at).limit(limit)))
-
-
-def seats_booked_by_session(producer: Producer) -> dict[int, int]:
-    """Return {experience id: seats taken in its open upcoming sessions} for the dashboard."""
-    rows = db.session.execute(
-        select(ExperienceSession.experience_id, func.sum(ExperienceSession.seats_taken))
-        .join(Experience).join(Product, Product.id == Experience.product_id)
-        .where(Product.producer_id == producer.id, ExperienceSession.status == SessionStatus.OPEN,
-               ExperienceSession.starts_at > utcnow())
-        .group_by(ExperienceSession.experience_id))
-    return {experience_id: int(total or 0) for experience_id, total in rows}
 
 
 def active_outlets() -> list[Outlet]:
