@@ -4,11 +4,13 @@ The Zalo and eSMS APIs are real HTTP servers on free ports (``tests/support/zalo
 ``tests/support/esms_server.py``) that refuse what the providers refuse; the shop talks to them with the
 same code it uses in production.
 """
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import time_machine
 
+from storefront.booking_changes import services as booking_changes, waitlist
 from storefront.extensions import db
 from storefront.notifications import channels, dispatch, esms as esms_provider, events
 from storefront.notifications import stops, zalo as zalo_provider
@@ -19,6 +21,7 @@ from tests.support.channel_support import (  # noqa: F401  (fixtures)
     PHONE, SMS_SECRET, TEMPLATES, app, deliveries, esms, esms_settings, events_sent, mails, sweep,
     zalo, zalo_settings,
 )
+from tests.support.bookings_support import book, workshop
 from tests.support.checkout_support import CONTACT, place
 from tests.support.factories import OutletFactory, ProductFactory, StaffUserFactory
 from tests.support.transfer_support import ACCOUNT, notification, post, transfer_order
@@ -336,6 +339,46 @@ def test_parameters_are_cut_to_zalo_caps_and_sms_has_no_accents():
     assert events.cap("outlet_name", "x" * 40) == "x" * 29 + "…"
     assert events.cap("outlet_address", "y" * 250).startswith("y" * 199)
     assert events.cap("order_number", "OC-2026-000123") == "OC-2026-000123"
+
+
+def _offered_by_phone(title=None):
+    """A full workshop (``title``); a guest who gave only PHONE waits; a seat frees: the offer holds it."""
+    experience, session, adult, _child = workshop(capacity=2)
+    if title:
+        experience.product.name_vi = title
+    others = replace(CONTACT, phone="0987654321", email="khac@example.com")  # not the waiting phone
+    book(session, (adult, 1), contact=others)
+    freed = book(session, (adult, 1), contact=others)
+    entry = waitlist.join(session, waitlist.Contact(name="Trần Thị Lan", phone=CONTACT.phone), 1)
+    booking_changes.cancel_booking(freed.order.bookings[0], by="guest")
+    db.session.expire_all()
+    assert entry.status == "offered"
+    hanoi = entry.offer_expires_at + timedelta(hours=7)  # Hanoi keeps UTC+7 all year
+    return experience, session, hanoi.strftime("%H:%M %d/%m")
+
+
+def test_a_waitlist_offer_by_zalo_carries_the_deadline_of_its_held_seats(app, zalo, esms):
+    experience, session, deadline = _offered_by_phone()
+    sweep()
+
+    [offer] = [m for m in zalo.to(PHONE) if m.template_id == TEMPLATES["waitlist_seat"]]
+    assert offer.data == {"customer_name": "Trần Thị Lan", "title": "Lớp làm gốm Bát Tràng",
+                          "date": session.day.strftime("%d/%m/%Y"), "deadline": deadline}
+    assert zalo.refused == []
+
+
+def test_a_waitlist_offer_by_sms_says_the_seats_are_held_until_when(app, zalo, esms):
+    zalo.no_zalo.add(PHONE)
+    title = "Trải nghiệm làm gốm men rạn cổ truyền cùng nghệ nhân làng Bát Tràng"
+    experience, session, deadline = _offered_by_phone(title)
+    sweep()
+
+    [sms] = [m for m in esms.messages if m.phone == PHONE]
+    assert sms.text.isascii() and len(sms.text) <= 160
+    assert f"da giu cho Trai nghiem lam gom men ran c... ngay {session.day:%d/%m/%Y}" in sms.text
+    assert f"cho ban den {deadline}." in sms.text  # held until when: whole, even with a long title
+    assert [(d.channel, d.status) for d in deliveries("waitlist_seat")] == [
+        ("zalo", S.FAILED), ("sms", S.ACCEPTED)]
 
 
 # --- seeing it -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ Locks: the session row first (``_lock``, as placement's ``lock_sessions``), then
 """
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -30,7 +30,7 @@ from ..experiences.sessions import booking_closes_at
 from ..extensions import db
 from ..notifications import channels, services as notify
 from ..orders.models import Order
-from ..timeutil import HANOI, utcnow
+from ..timeutil import utcnow
 from ..unit_of_work import transaction
 from ..bookings import seats
 from ..bookings.models import Booking, BookingStatus, HoldStatus
@@ -206,14 +206,13 @@ def _offer(entry: WaitlistEntry, now: datetime) -> bool:
     entry.status, entry.token_hash, entry.hold = W.OFFERED, hash_token(token), hold
     entry.offered_at, entry.offer_expires_at = now, expires
     session = entry.session
-    values = {"customer_name": entry.name, "title": session.experience.title,
-              "date": session.day.strftime("%d/%m/%Y"),
-              "deadline": expires.replace(tzinfo=timezone.utc).astimezone(HANOI).strftime("%H:%M %d/%m")}
+    # Zalo's and the SMS's parameters (the hold's deadline too) come from the entry and session
+    # (``notifications.events``), as a transfer's deadline comes from its order.
     notify.queue("waitlist_offer", entry.email or "", entry.locale, None, entry=entry,
                  session=session, experience=session.experience, phone=entry.phone,
                  link=absolute_url("shop.waitlist_offer", token=token),
                  decline_link=absolute_url("shop.decline_waitlist_offer", token=token),
-                 minutes=OFFER_MINUTES, values=values)
+                 minutes=OFFER_MINUTES)
     return True
 
 

@@ -67,9 +67,10 @@ EVENTS = {event.name: event for event in (
           _l("OCOP Hà Nội: đã hoàn %(amount)s cho đơn %(order_number)s.")),
     Event("experience_ticket", "shopper", ("customer_name", "order_number", "title", "date"),
           _l("OCOP Hà Nội: vé %(title)s ngày %(date)s, đơn %(order_number)s.")),
+    # a waitlist offer: the seats are held for them until ``deadline`` (the offer's end)
     Event("waitlist_seat", "shopper", ("customer_name", "title", "date", "deadline"),
-          _l("OCOP Hà Nội: đã có chỗ %(title)s ngày %(date)s. Đặt trước %(deadline)s qua đường "
-             "dẫn trong thư, sau đó lượt chuyển cho người tiếp theo.")),
+          _l("OCOP Hà Nội: đã giữ chỗ %(title)s ngày %(date)s cho bạn đến %(deadline)s. Đặt qua "
+             "đường dẫn trong thư; quá giờ, chỗ chuyển người sau.")),
     Event("complaint_answered", "shopper", ("customer_name", "order_number", "complaint_ref"),
           _l("OCOP Hà Nội: phản ánh %(complaint_ref)s về đơn %(order_number)s đã được trả lời. "
              "Xem trên trang đơn hàng.")),
@@ -154,7 +155,19 @@ def _values(order, context) -> dict:
         values["complaint_ref"] = getattr(context["complaint"], "reference", "")
     if context.get("producer") is not None:
         values["producer_name"] = context["producer"].name
+    values.update(_offer_values(context))
     values.update(context.get("values") or {})  # what the caller says outright wins
+    return values
+
+
+def _offer_values(context) -> dict:
+    """A waitlist offer's name, experience, day and deadline (the end of its seats' hold)."""
+    entry, session = context.get("entry"), context.get("session")
+    if entry is None or getattr(entry, "offer_expires_at", None) is None:
+        return {}
+    values = {"customer_name": entry.name, "deadline": _moment(entry.offer_expires_at)}
+    if session is not None:
+        values.update(title=session.experience.title, date=_day(session.day))
     return values
 
 
@@ -172,7 +185,7 @@ def _day(day) -> str:
 
 
 def _moment(moment: datetime | None) -> str:
-    """Return a naive UTC instant as Hanoi's hour and day (a transfer's deadline)."""
+    """Return a naive UTC instant as Hanoi's hour and day (a transfer's or an offer's deadline)."""
     if moment is None:
         return ""
     return moment.replace(tzinfo=timezone.utc).astimezone(HANOI).strftime("%H:%M %d/%m")

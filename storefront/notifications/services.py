@@ -22,10 +22,10 @@ def queue(kind: str, to_email: str, locale: str, order=None, **context) -> Outbo
     subject = first.removeprefix("Subject:").strip()
     event = event_of_mail(kind, order)
     if event is not None and channels.on():  # Zalo, else SMS, else this mail
+        # A notice with no order (a waitlist offer) names its phone in ``context``: passed once.
+        context["phone"] = _phone_of(event, order, context)
         return channels.notify(event, locale=locale, order=order, email=to_email,
-                               phone=_phone_of(event, order, context),
-                               mail=(kind, subject, body),
-                               **context)
+                               mail=(kind, subject, body), **context)
     message = OutboxMessage(kind=kind, to_email=to_email, locale=locale,
                             order_id=order.id if order is not None else None,
                             subject=subject, body=body)

@@ -23,10 +23,11 @@ APPROVED = {
     "1006": {"customer_name": 30, "order_number": 30, "outlet_name": 30, "amount": 20},
     "1007": {"customer_name": 30, "order_number": 30, "reason": 200},
     "1008": {"customer_name": 30, "order_number": 30, "amount": 20},
+    "1009": {"customer_name": 30, "title": 30, "date": 20, "deadline": 20},
 }
 TEMPLATES = {"order_placed": "1001", "transfer_due": "1002", "payment_received": "1003",
              "pickup_ready": "1004", "pickup_reminder": "1005", "collected": "1006",
-             "cancelled": "1007", "refunded": "1008"}
+             "cancelled": "1007", "refunded": "1008", "waitlist_seat": "1009"}
 EVENT_OF_TEMPLATE = {template: event for event, template in TEMPLATES.items()}
 SMS_SECRET = "sms-callback-secret-test"
 TOKEN_KEY = "8Vn2cX0oQ3m0vJ3bq0v8mC2Qx6q0nZ1tT4yK7w9eR5s="  # NOTIFY_TOKEN_KEY (a Fernet key), tests only
