@@ -4,6 +4,7 @@ The Zalo and eSMS APIs are real HTTP servers on free ports (``tests/support/zalo
 ``tests/support/esms_server.py``) that refuse what the providers refuse; the shop talks to them with the
 same code it uses in production.
 """
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -362,12 +363,14 @@ def test_a_waitlist_offer_by_zalo_carries_the_deadline_of_its_held_seats(app, za
     sweep()
 
     [offer] = [m for m in zalo.to(PHONE) if m.template_id == TEMPLATES["waitlist_seat"]]
+    link = offer.data.pop("link")
     assert offer.data == {"customer_name": "Trần Thị Lan", "title": "Lớp làm gốm Bát Tràng",
                           "date": session.day.strftime("%d/%m/%Y"), "deadline": deadline}
+    assert re.fullmatch(r"http://localhost/w/[\w-]{12}", link)
     assert zalo.refused == []
 
 
-def test_a_waitlist_offer_by_sms_says_the_seats_are_held_until_when(app, zalo, esms):
+def test_a_waitlist_offer_by_sms_says_the_seats_are_held_until_when(app, zalo, esms, client):
     zalo.no_zalo.add(PHONE)
     title = "Trải nghiệm làm gốm men rạn cổ truyền cùng nghệ nhân làng Bát Tràng"
     experience, session, deadline = _offered_by_phone(title)
@@ -377,8 +380,23 @@ def test_a_waitlist_offer_by_sms_says_the_seats_are_held_until_when(app, zalo, e
     assert sms.text.isascii() and len(sms.text) <= 160
     assert f"da giu cho Trai nghiem lam gom men ran c... ngay {session.day:%d/%m/%Y}" in sms.text
     assert f"cho ban den {deadline}." in sms.text  # held until when: whole, even with a long title
+    # a guest who gave only a phone books through the link in the SMS itself
+    link = re.search(r"Dat: (\S+)$", sms.text)[1]
+    assert link.startswith("http://localhost/w/")
+    offer_page = client.get(link.removeprefix("http://localhost"), follow_redirects=True)
+    assert offer_page.status_code == 200
+    assert "Trải nghiệm làm gốm men rạn" in offer_page.get_data(as_text=True)
     assert [(d.channel, d.status) for d in deliveries("waitlist_seat")] == [
         ("zalo", S.FAILED), ("sms", S.ACCEPTED)]
+
+
+def test_a_ticket_by_sms_names_the_experience_and_its_day(app, zalo, esms):
+    zalo.no_zalo.add(PHONE)
+    experience, session, adult, _child = workshop(capacity=4)
+    book(session, (adult, 1))
+    sweep()
+    [ticket] = [m for m in esms.messages if m.phone == PHONE and " ve " in m.text]
+    assert f"ve Lop lam gom Bat Trang ngay {session.day:%d/%m/%Y}, don OC-" in ticket.text
 
 
 # --- seeing it -------------------------------------------------------------------------------------

@@ -119,6 +119,12 @@ def _gone(error):
                            booked=isinstance(error, waitlist.OfferBooked)), 410
 
 
+@bp.get("/w/<token>", endpoint="waitlist_short_link")
+def offer_short_link(token: str):
+    """The offer's link as an SMS carries it (one message holds no longer address)."""
+    return redirect(url_for("shop.waitlist_offer", token=token), 302)
+
+
 @bp.get("/experiences/waitlist/<token>", endpoint="waitlist_offer")
 def offer(token: str):
     """The offer link: the seats held, a form to book them, and a way to decline."""

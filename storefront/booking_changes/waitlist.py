@@ -197,7 +197,8 @@ def _booked_contacts(session: ExperienceSession) -> set:
 
 def _offer(entry: WaitlistEntry, now: datetime) -> bool:
     """Hold the entry's seats and send the offer with its link; False when they cannot be held."""
-    token = secrets.token_urlsafe(24)
+    # 72 random bits: enough for a link that works 120 minutes, short enough for one SMS.
+    token = secrets.token_urlsafe(9)
     expires = now + timedelta(minutes=OFFER_MINUTES)
     hold = seats.hold(entry.session_id, entry.seats, token_hash=hash_token(token), expires_at=expires,
                       user_id=entry.user_id, now=now)
@@ -211,6 +212,7 @@ def _offer(entry: WaitlistEntry, now: datetime) -> bool:
     notify.queue("waitlist_offer", entry.email or "", entry.locale, None, entry=entry,
                  session=session, experience=session.experience, phone=entry.phone,
                  link=absolute_url("shop.waitlist_offer", token=token),
+                 short_link=absolute_url("shop.waitlist_short_link", token=token),
                  decline_link=absolute_url("shop.decline_waitlist_offer", token=token),
                  minutes=OFFER_MINUTES)
     return True

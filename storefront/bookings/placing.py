@@ -162,7 +162,7 @@ def send_ticket(booking: Booking) -> None:
     order, session = booking.order, booking.session
     notify.queue("experience_ticket", order.email, order.locale, order=order, booking=booking,
                  customer_name=order.name, order_number=order.number, title=booking.experience_name,
-                 date=session.local_day.strftime("%d/%m/%Y"))
+                 date=session.local_day.strftime("%d/%m/%Y"))  # Zalo and SMS read ``booking``
 
 
 def release_unpaid(order, reason: str) -> int:

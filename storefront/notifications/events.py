@@ -18,12 +18,13 @@ from ..timeutil import HANOI
 # Zalo's parameter types and their length caps (ZNS template parameters). Each parameter below is
 # registered with the type named here; its value is cut to the cap before it is sent.
 CAPS = {"name": 30, "code": 30, "label": 30, "address": 200, "amount": 20, "time": 20,
-        "text": 200}
+        "text": 200, "url": 200}
 PARAM_TYPES = {
     "customer_name": "name", "producer_name": "name", "order_number": "code",
     "payment_code": "code", "complaint_ref": "code", "outlet_name": "label", "title": "label",
     "status": "label", "outlet_address": "address", "reason": "text", "amount": "amount",
     "pickup_date": "time", "last_day": "time", "deadline": "time", "date": "time",
+    "link": "url",
 }
 # A single non-Unicode SMS: what one brandname message holds (eSMS splits longer ones and bills
 # each part).
@@ -68,9 +69,10 @@ EVENTS = {event.name: event for event in (
     Event("experience_ticket", "shopper", ("customer_name", "order_number", "title", "date"),
           _l("OCOP Hà Nội: vé %(title)s ngày %(date)s, đơn %(order_number)s.")),
     # a waitlist offer: the seats are held for them until ``deadline`` (the offer's end)
-    Event("waitlist_seat", "shopper", ("customer_name", "title", "date", "deadline"),
-          _l("OCOP Hà Nội: đã giữ chỗ %(title)s ngày %(date)s cho bạn đến %(deadline)s. Đặt qua "
-             "đường dẫn trong thư; quá giờ, chỗ chuyển người sau.")),
+    # (``link`` is the offer's short link: a person who gave only a phone has no mail to open)
+    Event("waitlist_seat", "shopper", ("customer_name", "title", "date", "deadline", "link"),
+          _l("OCOP Hà Nội: đã giữ chỗ %(title)s ngày %(date)s cho bạn đến %(deadline)s. "
+             "Đặt: %(link)s")),
     Event("complaint_answered", "shopper", ("customer_name", "order_number", "complaint_ref"),
           _l("OCOP Hà Nội: phản ánh %(complaint_ref)s về đơn %(order_number)s đã được trả lời. "
              "Xem trên trang đơn hàng.")),
@@ -155,6 +157,9 @@ def _values(order, context) -> dict:
         values["complaint_ref"] = getattr(context["complaint"], "reference", "")
     if context.get("producer") is not None:
         values["producer_name"] = context["producer"].name
+    booking = context.get("booking")
+    if booking is not None:  # a ticket: the experience as sold, and its day
+        values.update(title=booking.experience_name, date=_day(booking.session.local_day))
     values.update(_offer_values(context))
     values.update(context.get("values") or {})  # what the caller says outright wins
     return values
@@ -165,7 +170,8 @@ def _offer_values(context) -> dict:
     entry, session = context.get("entry"), context.get("session")
     if entry is None or getattr(entry, "offer_expires_at", None) is None:
         return {}
-    values = {"customer_name": entry.name, "deadline": _moment(entry.offer_expires_at)}
+    values = {"customer_name": entry.name, "deadline": _moment(entry.offer_expires_at),
+              "link": context.get("short_link") or context.get("link") or ""}
     if session is not None:
         values.update(title=session.experience.title, date=_day(session.day))
     return values

@@ -23,7 +23,7 @@ APPROVED = {
     "1006": {"customer_name": 30, "order_number": 30, "outlet_name": 30, "amount": 20},
     "1007": {"customer_name": 30, "order_number": 30, "reason": 200},
     "1008": {"customer_name": 30, "order_number": 30, "amount": 20},
-    "1009": {"customer_name": 30, "title": 30, "date": 20, "deadline": 20},
+    "1009": {"customer_name": 30, "title": 30, "date": 20, "deadline": 20, "link": 200},
 }
 TEMPLATES = {"order_placed": "1001", "transfer_due": "1002", "payment_received": "1003",
              "pickup_ready": "1004", "pickup_reminder": "1005", "collected": "1006",
