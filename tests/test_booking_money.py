@@ -140,3 +140,17 @@ def test_the_check_in_refuses_without_the_money_and_writes_nothing(app):
     assert error.value.amount == 250000
     assert booking_of(booking).status == BookingStatus.CONFIRMED
     assert db.session.scalar(select(db.func.count()).select_from(JournalEntry)) == 0
+
+
+def test_the_admins_order_page_lists_the_orders_bookings_and_their_tickets(app, client, login):
+    from tests.support.factories import AdminFactory
+
+    _experience, session, adult, child = workshop(capacity=10)
+    placed = book(session, (adult, 2), (child, 1))
+    (booking,) = placed.order.bookings
+    login(AdminFactory())
+    page = client.get(f"/admin/orders/{placed.order.number}").get_data(as_text=True)
+    section = page.split(f'id="booking-{booking.id}"')[1].split("</section>")[0]
+    assert booking.experience_name in section and "Đã xác nhận" in section
+    assert f"2 × {adult.label_vi}" in section and f"1 × {child.label_vi}" in section
+    assert f"{booking.subtotal:,}".replace(",", ".") in section

@@ -143,6 +143,8 @@ def test_nothing_is_posted_by_hand_in_a_closed_period(client, admin):
         assert f"Kỳ thanh toán đến hết ngày {end.strftime('%d/%m/%Y')} đã chốt" in \
             response.get_data(as_text=True)
     assert len(entries()) == before
+    page = client.get(f"/admin/finance/journal/{original.id}").get_data(as_text=True)
+    assert 'id="reversal-closed"' in page and 'name="reason"' not in page  # no form it would refuse
 
 
 def test_a_bad_adjustment_page_is_shown_again_in_english(client, admin):

@@ -32,6 +32,12 @@ def closed_through() -> date | None:
     return db.session.scalar(db.select(db.func.max(Statement.period_end)))
 
 
+def closed_today() -> bool:
+    """Tell whether today's settlement period is already closed (no correction can be posted)."""
+    through = closed_through()
+    return through is not None and local_today() <= through
+
+
 def _refuse_closed_period(day: date) -> None:
     through = closed_through()
     if through is not None and day <= through:

@@ -183,7 +183,8 @@ def _entry_page(entry: JournalEntry, form: ReversalForm, status: int = 200):
     return render_template("finance/admin_journal_entry.html", entry=entry, form=form,
                            reversal=ledger.reversal_of(entry),
                            reversed_elsewhere=adjustments.REVERSED_ELSEWHERE.get(entry.kind),
-                           closed_through=adjustments.closed_through()), status
+                           closed_through=adjustments.closed_through(),
+                           closed_today=adjustments.closed_today()), status
 
 
 @bp.get("/finance/journal/<int:entry_id>", endpoint="journal_entry")
