@@ -179,8 +179,12 @@ def _settle(session: ExperienceSession, line: list[WaitlistEntry], now: datetime
             _release(entry, now)
             entry.status, entry.closed_at = W.BOOKED, now
         elif entry.status == W.OFFERED and entry.offer_expires_at <= now:
-            _release(entry, now)
-            entry.status, entry.closed_at = W.EXPIRED, now
+            if not _release(entry, now) and entry.hold is not None:
+                # The hold ended before this guarded release: a checkout may have just booked it
+                # (where the database has no row locks, SQLite, it can commit in between).
+                db.session.refresh(entry.hold)
+            booked_it = entry.hold is not None and entry.hold.status == HoldStatus.USED
+            entry.status, entry.closed_at = (W.BOOKED if booked_it else W.EXPIRED), now
 
 
 def _release(entry: WaitlistEntry, now: datetime) -> bool:
