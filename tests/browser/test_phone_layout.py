@@ -358,10 +358,15 @@ def _build_business_round(world, producer, producer_email, outlet, own_listed, c
     orders.hand_over(sold_pickup, sold.codes[sold_pickup.id], staff, collected=CounterMethod.CASH,
                      amount=sold.order.total)
     codes = dict(adjustments.chart())
-    entry = adjustments.post_adjustment(
-        "Expenses:Stripe:Fees" if "Expenses:Stripe:Fees" in codes else next(iter(codes)),
-        next(code for code in codes if code.startswith("Assets")), 12000,
-        "Phí Stripe tháng 11 theo báo cáo số dư", world.admin_email, uuid.uuid4().hex)
+    try:
+        entry = adjustments.post_adjustment(
+            "Expenses:Stripe:Fees" if "Expenses:Stripe:Fees" in codes else next(iter(codes)),
+            next(code for code in codes if code.startswith("Assets")), 12000,
+            "Phí Stripe tháng 11 theo báo cáo số dư", world.admin_email, uuid.uuid4().hex)
+    except adjustments.AdjustmentError:
+        # another test on this shared live server closed today's period first: show the newest entry
+        from storefront.finance.models import JournalEntry
+        entry = db.session.scalars(db.select(JournalEntry).order_by(JournalEntry.id.desc())).first()
     returns.record_return(sold_pickup, sold_pickup.lines[0].id, 1, "Bình bị nứt ở miệng",
                           resaleable=False, by=staff)
     # the live server issues no e-invoices: for a moment, record this sale's invoice as a shop that
