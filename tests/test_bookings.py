@@ -16,7 +16,9 @@ from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as order_services
 from storefront.orders.placement import BookingUnavailable
 from storefront.timeutil import utcnow
-from tests.support.bookings_support import book, seats_taken, workshop
+from tests.support.bookings_support import (
+    book, book_one_seat_repeatedly, race_app_for, seats_taken, workshop,
+)
 from tests.support.factories import OutletFactory, ProductFactory
 from tests.support.race import at_once
 from tests.support.transfer_support import app, notification, post  # noqa: F401 — app: with the bank account
@@ -146,28 +148,14 @@ THREADS, CHECKOUTS_PER_THREAD, CAPACITY = 50, 4, 20  # 200 bookings of one seat 
 
 @pytest.fixture
 def race_app(make_app):
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10,
-                                              "max_overflow": 5, "pool_timeout": 300})
+    app = race_app_for(make_app)
     with app.app_context():
         yield app
         db.session.remove()
 
 
 def booker(session_id, adult_id, price, n):
-    from storefront.orders.placement import place_order
-    from tests.support.bookings_support import Ticket
-    from tests.support.checkout_support import CONTACT
-    outcomes = []
-    for attempt in range(CHECKOUTS_PER_THREAD):
-        try:
-            place_order([], CONTACT, {}, "at_pickup", f"race-book-{n}-{attempt}",
-                        booking_lines=[Ticket(session_id, adult_id, 1, price)])
-            outcomes.append("booked")
-        except BookingUnavailable:
-            outcomes.append("full")
-        except Exception as error:  # noqa: BLE001 — reported by the assertion
-            outcomes.append(repr(error))
-    return outcomes
+    return book_one_seat_repeatedly(session_id, adult_id, price, f"book-{n}", CHECKOUTS_PER_THREAD)
 
 
 def test_two_hundred_racing_bookings_for_twenty_seats_take_exactly_twenty(race_app, caplog):

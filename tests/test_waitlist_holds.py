@@ -20,7 +20,9 @@ from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders.placement import BookingUnavailable, place_order
 from storefront.timeutil import utcnow
-from tests.support.bookings_support import Ticket, book, seats_taken, workshop
+from tests.support.bookings_support import (
+    Ticket, book, book_one_seat_repeatedly, race_app_for, seats_taken, workshop,
+)
 from tests.support.checkout_support import CONTACT
 from tests.support.factories import ProducerUserFactory, UserFactory
 from tests.support.race import at_once
@@ -302,25 +304,14 @@ THREADS, CHECKOUTS_PER_THREAD = 50, 4
 
 @pytest.fixture
 def race_app(make_app):
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10,
-                                              "max_overflow": 5, "pool_timeout": 300})
+    app = race_app_for(make_app)
     with app.app_context():
         yield app
         db.session.remove()
 
 
 def _others(session_id, adult_id, price, n):
-    outcomes = []
-    for attempt in range(CHECKOUTS_PER_THREAD):
-        try:
-            place_order([], CONTACT, {}, "at_pickup", f"race-hold-{n}-{attempt}",
-                        booking_lines=[Ticket(session_id, adult_id, 1, price)])
-            outcomes.append("booked")
-        except BookingUnavailable:
-            outcomes.append("full")
-        except Exception as error:  # noqa: BLE001 — reported by the assertion
-            outcomes.append(repr(error))
-    return outcomes
+    return book_one_seat_repeatedly(session_id, adult_id, price, f"hold-{n}", CHECKOUTS_PER_THREAD)
 
 
 def _offered(session_id, adult_id, price, token, seats):

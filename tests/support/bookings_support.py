@@ -52,3 +52,27 @@ def book(session, *pairs, goods=(), outlet=None, method="at_pickup", token=None,
 
 def seats_taken(session) -> int:
     return db.session.get(ExperienceSession, session.id, populate_existing=True).seats_taken
+
+
+def race_app_for(make_app):
+    """An app whose pool lets 50 threads place at once (the booking race tests)."""
+    return make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10,
+                                               "max_overflow": 5, "pool_timeout": 300})
+
+
+def book_one_seat_repeatedly(session_id, adult_id, price, label, tries) -> list[str]:
+    """Try ``tries`` one-seat bookings in a row; return each outcome ("booked", "full" or the error)."""
+    from storefront.orders.placement import BookingUnavailable
+
+    outcomes = []
+    for attempt in range(tries):
+        try:
+            place_order([], CONTACT, {}, "at_pickup", f"race-{label}-{attempt}",
+                        booking_lines=[Ticket(session_id, adult_id, 1, price)])
+            outcomes.append("booked")
+        except BookingUnavailable:
+            outcomes.append("full")
+        except Exception as error:  # noqa: BLE001 — reported by the assertion
+            outcomes.append(repr(error))
+    return outcomes
+
