@@ -89,7 +89,9 @@ def test_an_admin_retries_an_invoice_once_the_provider_is_back(einvoice_app, ein
     einvoice_server.down = False
     client = einvoice_app.test_client()
     _sign_in(client, AdminFactory())
+    assert 'data-count="invoices-failing">1<' in client.get("/admin/").get_data(as_text=True)
     assert client.post(f"/admin/invoices/{invoice.id}/retry").status_code == 303
+    assert 'data-count="invoices-failing">0<' in client.get("/admin/").get_data(as_text=True)
     assert _invoices()[0].status == InvoiceStatus.ISSUED
     assert client.post(f"/admin/invoices/{invoice.id}/retry").status_code == 303  # issued: no-op
     assert len(einvoice_server.created()) == 1

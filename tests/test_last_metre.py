@@ -206,6 +206,38 @@ def test_the_admin_home_counts_what_waits(client, login, db):
         assert f'data-count="{key}"' in html
 
 
+def test_the_admin_home_counts_complaints_data_requests_and_cash_differences_until_handled(
+        client, login, outlet, staff):
+    from storefront.complaints import services as complaints
+    from storefront.finance import cash
+    from storefront.privacy import requests
+    from storefront.privacy.models import RequestKind
+    pickup = build(outlet, (ProductFactory(price=80_000), 1), status=P.READY)
+    complaint = complaints.file_complaint(pickup.order, category="quality", message="Vỡ một chén")
+    asked = requests.ask(RequestKind.CORRECTION, order=pickup.order, channel="web:order", message="Sửa tên")
+    shift = cash.close_shift(outlet.id, 20_000, by_label=staff.email)  # the drawer expected 0
+    db.session.commit()
+    admin = AdminFactory()
+    login(admin)
+
+    def counts():
+        html = text(client.get("/admin/"))
+        return {key: int(re.search(rf'data-count="{key}">(\d+)<', html).group(1))
+                for key in ("complaints-open", "data-requests-open", "cash-differences", "invoices-failing")}
+
+    assert counts() == {"complaints-open": 1, "data-requests-open": 1, "cash-differences": 1,
+                        "invoices-failing": 0}
+    html = text(client.get("/admin/"))
+    assert 'href="/admin/complaints?status=open"' in html and 'href="/admin/data-requests?status=open"' in html
+    assert 'href="/admin/finance#differences"' in html
+
+    complaints.answer(complaint, "Điểm bán sẽ đổi chén mới.", by=admin)
+    requests.complete(asked, "Đã sửa tên.", by=admin)
+    cash.review_difference(shift.id, admin.email)
+    db.session.commit()
+    assert set(counts().values()) == {0}
+
+
 def test_an_admin_opens_any_order_read_only_from_the_transfers_page(client, login, outlet, staff):
     pickup = build(outlet, (ProductFactory(price=80_000), 1), status=P.READY)
     services.hand_over(pickup, CODE, by=staff, collected="transfer", amount=80_000)
@@ -220,6 +252,9 @@ def test_an_admin_opens_any_order_read_only_from_the_transfers_page(client, logi
     assert f'href="/admin/orders/{number}"' in listing
     html = text(client.get(f"/admin/orders/{number}"))
     assert number in html and "data-counter-payment" in html and "<form" not in html.split("<main")[1]
+    history = html.split("Lịch sử thay đổi")[1]
+    assert "Trạng thái nhận hàng → Đã nhận hàng" in history and "Trạng thái thanh toán → Đã thanh toán" in history
+    assert "Thu tiền tại quầy" in history and "pickup_status" not in history and "→ collected" not in history
     assert client.get("/admin/orders/OC-2000-999999").status_code == 404
 
 

@@ -7,7 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Certificate
 from ..certificates.renewals import expiring
+from ..complaints.models import Complaint
+from ..complaints.models import Status as ComplaintStatus
 from ..extensions import db
+from ..finance.models import CashShift
+from ..invoices.models import Invoice, InvoiceStatus
 from ..orders.models import (
     COUNTER_METHOD_LABELS, LINE_STATUS_LABELS, PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS,
     PICKUP_STATUS_LABELS, Order, Pickup,
@@ -16,6 +20,7 @@ from ..payments.models import Refund, RefundStatus
 from ..payments.transfer_models import (
     BankTransfer, RefundOwedStatus, TransferRefund, TransferStatus,
 )
+from ..privacy.models import DataRequest, RequestStatus
 from ..timeutil import local_today
 from .services import dashboard_counts
 
@@ -42,6 +47,14 @@ def todo_counts(today=None) -> dict[str, int]:
         "failed_refunds": _count(select(Refund.id).where(Refund.status == RefundStatus.FAILED)),
         "certificates_expiring": _count(
             expiring(today, EXPIRING_WITHIN_DAYS).with_only_columns(Certificate.id)),
+        "complaints_open": _count(select(Complaint.id).where(Complaint.status == ComplaintStatus.OPEN)),
+        "data_requests_open": _count(select(DataRequest.id).where(
+            DataRequest.status.in_((RequestStatus.RECEIVED, RequestStatus.ACKNOWLEDGED)))),
+        # as /admin/invoices lists them: still pending after at least one attempt
+        "invoices_failing": _count(select(Invoice.id).where(Invoice.status == InvoiceStatus.PENDING,
+                                                            Invoice.attempts > 0)),
+        "cash_differences": _count(select(CashShift.id).where(CashShift.difference != 0,
+                                                             CashShift.reviewed_at.is_(None))),
     }
 
 

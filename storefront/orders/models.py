@@ -75,6 +75,40 @@ LINE_STATUS_LABELS = {
 }
 
 
+# What each kind of OrderEvent means, for the staff who read an order's history.
+EVENT_KIND_LABELS = {
+    "placed": _l("Đơn được đặt"),
+    "payment_status": _l("Trạng thái thanh toán"),
+    "payment_confirmed": _l("Xác nhận thanh toán"),
+    "payment_expired": _l("Hết hạn thanh toán, đơn huỷ"),
+    "pickup_status": _l("Trạng thái nhận hàng"),
+    "pickup_day_moved": _l("Đổi ngày nhận hàng"),
+    "partial_hand_over": _l("Giao một phần"),
+    "line_status": _l("Trạng thái sản phẩm"),
+    "counter_payment": _l("Thu tiền tại quầy"),
+    "wrong_pickup_code": _l("Nhập sai mã nhận hàng"),
+    "transfer_received": _l("Nhận chuyển khoản"),
+    "transfer_late": _l("Chuyển khoản đến muộn"),
+    "refund_planned": _l("Lên lịch hoàn tiền"),
+    "goods_returned": _l("Khách trả lại hàng"),
+    "booking_moved": _l("Đổi buổi trải nghiệm"),
+    "booking_payment": _l("Thu tiền vé trải nghiệm"),
+    "booking_no_show": _l("Khách không đến buổi trải nghiệm"),
+    "booking_cancelled": _l("Huỷ vé trải nghiệm"),
+    "booking_session_cancelled": _l("Nhà sản xuất huỷ buổi trải nghiệm"),
+    "booking_order_cancelled": _l("Huỷ vé theo đơn"),
+}
+
+# Who did it, when not a signed-in user (OrderEvent.actor_label holds these words).
+EVENT_ACTOR_LABELS = {
+    "system": _l("hệ thống"),
+    "guest": _l("khách (không đăng nhập)"),
+    "stripe": _l("Stripe"),
+    "bank": _l("ngân hàng"),
+    "shopper": _l("người mua"),
+}
+
+
 class Order(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     number = db.Column(db.String(20), unique=True)  # OC-YYYY-NNNNNN, set once the id is known
@@ -237,3 +271,26 @@ class OrderEvent(db.Model):
 
     order = db.relationship("Order", back_populates="events")
     actor = db.relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words; a kind this list does not know yet shows as stored."""
+        return str(EVENT_KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def who(self) -> str:
+        return str(EVENT_ACTOR_LABELS.get(self.actor_label, self.actor_label))
+
+    @property
+    def to_status_label(self) -> str | None:
+        """The status moved to, in words, read with the table its kind belongs to."""
+        if not self.to_status:
+            return None
+        tables = {"payment_status": (PaymentStatus, PAYMENT_STATUS_LABELS),
+                  "pickup_status": (PickupStatus, PICKUP_STATUS_LABELS),
+                  "line_status": (LineStatus, LINE_STATUS_LABELS)}
+        kind, labels = tables.get(self.kind, (None, {}))
+        try:
+            return str(labels[kind(self.to_status)])
+        except (TypeError, ValueError, KeyError):
+            return self.to_status
