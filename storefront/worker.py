@@ -29,7 +29,7 @@ from .finance import settlement
 from .invoices import services as invoices
 from .notifications import dispatch, mailer
 from .orders import services as orders
-from .payments import refunds, services as payments, transfers
+from .payments import refunds, services as payments, stripe_fees, transfers
 from .payments.gateway import stripe_enabled
 from .pickup.services import flag_late_dropoffs, send_reminders
 from .privacy import retention
@@ -87,6 +87,13 @@ def reconcile_payments():
 def retry_refunds():
     """Send every refund still pending to Stripe again."""
     refunds.retry_refunds()
+
+
+@periodic(crontab(minute="*/15"), every=900)
+def post_stripe_fees():
+    """Read the fee Stripe kept of each paid card payment and post it to the books."""
+    if stripe_enabled():
+        stripe_fees.post_fees()
 
 
 @periodic(crontab(minute="*"), every=60)

@@ -52,6 +52,7 @@ SCHEDULE = {
     "close_experience_sessions": (_every(5), 300),
     "reconcile_payments": (_every(15), 900),
     "retry_refunds": (_every(15), 900),
+    "post_stripe_fees": (_every(15), 900),
     "remind_pickups": (_hourly_at(7), 3600),
     "open_experience_sessions": (_daily_at(0, 47), 86400),        # 07:47 Hanoi
     "remind_certificate_expiry": (_daily_at(1, 13), 86400),       # 08:13 Hanoi

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..catalog.models import Producer
 from ..extensions import db
-from ..payments import stripe_payouts
+from ..payments import stripe_fees, stripe_payouts
 from ..payments.bank_directory import bank_for
 from ..payments.views import qr_image
 from ..timeutil import local_today
@@ -60,7 +60,8 @@ def finance_page():
         default_points=fees.default_basis_points(), percent_text=fees.percent_text,
         bank_for=bank_for, clearing=ledger.balance(ledger.find_account(AccountKind.STRIPE)),
         stripe_fees=ledger.balance(ledger.find_account(AccountKind.STRIPE_FEES)),
-        stripe_payouts=stripe_payouts.recent(), stripe_totals=stripe_payouts.totals())
+        stripe_payouts=stripe_payouts.recent(), stripe_totals=stripe_payouts.totals(),
+        fee_totals=stripe_fees.totals(), fees_by_hand=stripe_fees.not_posted())
 
 
 def _producer_choices():

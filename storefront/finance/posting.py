@@ -216,9 +216,8 @@ _HANDLERS.update({MoneyKind.BOOKING_COLLECTED: _booking_collected,
 def _stripe_payout(event: MoneyEvent) -> None:
     """Stripe paid ``event.amount`` out to the bank: it leaves clearing for the bank account.
 
-    Stripe pays out the card payments less its processing fees, which the books do not see per
-    payment (docs/domain.md): what stays in clearing after every payout is those fees, plus what
-    Stripe has not paid out yet, until an admin posts the fees from Stripe's balance report."""
+    Stripe pays out the card payments less its processing fees, each posted on its own once read
+    from the charge (``_stripe_fee``): what stays in clearing is what Stripe has not paid out yet."""
     _post(event, f"Stripe payout {event.reference} to the bank {event.text or ''}".strip(), [
         Leg(ledger.account(K.BANK), event.amount),
         Leg(ledger.account(K.STRIPE), -event.amount),
@@ -235,5 +234,15 @@ def _stripe_payout_failed(event: MoneyEvent) -> None:
                                     f"{event.text or ''}".strip())
 
 
+def _stripe_fee(event: MoneyEvent) -> None:
+    """Stripe kept ``event.amount`` of a card payment as its fee: an expense, out of clearing, so
+    clearing holds only what Stripe still owes the shop."""
+    _post(event, f"Stripe fee on {event.reference}", [
+        Leg(ledger.account(K.STRIPE_FEES), event.amount),
+        Leg(ledger.account(K.STRIPE), -event.amount),
+    ])
+
+
 _HANDLERS.update({MoneyKind.STRIPE_PAYOUT: _stripe_payout,
-                  MoneyKind.STRIPE_PAYOUT_FAILED: _stripe_payout_failed})
+                  MoneyKind.STRIPE_PAYOUT_FAILED: _stripe_payout_failed,
+                  MoneyKind.STRIPE_FEE: _stripe_fee})

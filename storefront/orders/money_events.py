@@ -29,6 +29,8 @@ class MoneyKind(enum.StrEnum):
                                                # paid no-show): its seats become the producer's sale
     STRIPE_PAYOUT = "stripe_payout"            # Stripe paid card money out to the shop's bank account
     STRIPE_PAYOUT_FAILED = "stripe_payout_failed"  # ...and that payout failed after it was paid
+    STRIPE_FEE = "stripe_fee"                  # what Stripe kept of a card payment (its balance
+                                               # transaction's fee)
 
 
 @dataclass(frozen=True)

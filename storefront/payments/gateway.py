@@ -190,6 +190,26 @@ def expire_session(session_id: str) -> dict:
                  lambda c: c.v1.checkout.sessions.expire(session_id))
 
 
+# --- what Stripe kept of a payment ------------------------------------------------------------
+
+def charge_balance(payment_intent: str) -> dict | None:
+    """Return the balance transaction of a payment's charge, with the charge's id under ``charge``,
+    or None while Stripe has no charge or no balance transaction for it yet.
+
+    The fee Stripe kept is the transaction's ``fee`` (``net`` is what reaches the shop's Stripe
+    balance), in the currency Stripe settles the account in.
+
+    :raises PaymentRefused: Stripe does not know the PaymentIntent.
+    :raises PaymentError: Stripe failed or could not be reached.
+    """
+    intent = _call("payment_intents.retrieve", lambda c: c.v1.payment_intents.retrieve(
+        payment_intent, params={"expand": ["latest_charge.balance_transaction"]}))
+    charge = intent.get("latest_charge")
+    if not isinstance(charge, dict) or not isinstance(charge.get("balance_transaction"), dict):
+        return None
+    return {**charge["balance_transaction"], "charge": charge.get("id")}
+
+
 # --- refunds ----------------------------------------------------------------------------------
 
 def create_refund(payment_intent: str, amount: int, idempotency_key: str,

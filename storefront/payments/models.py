@@ -72,3 +72,24 @@ class StripePayout(db.Model):
 
     __table_args__ = (db.CheckConstraint("amount > 0", name="stripe_payout_positive"),
                       one_of("status", StripePayoutStatus, "stripe_payout_status_known"))
+
+
+class StripeCharge(db.Model):
+    """What Stripe kept of one card payment: the charge's balance transaction, read once the order
+    was paid (``payments.stripe_fees``); one row per PaymentIntent. A fee in VND is posted to the
+    books (Expenses:Stripe:Fees ← Stripe clearing); one in another currency is kept for an admin."""
+
+    payment_intent = db.Column(db.String(255), primary_key=True)  # Stripe's pi_…
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id"), nullable=False, index=True)
+    charge = db.Column(db.String(255), nullable=False)               # ch_…
+    balance_transaction = db.Column(db.String(255), nullable=False)  # txn_…
+    amount = db.Column(db.BigInteger, nullable=False)  # in ``currency``'s smallest unit (whole đồng)
+    fee = db.Column(db.BigInteger, nullable=False)
+    net = db.Column(db.BigInteger, nullable=False)
+    currency = db.Column(db.String(3), nullable=False)
+    posted = db.Column(db.Boolean, nullable=False, default=False)  # the fee is in the books
+    fetched_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order")
+
+    __table_args__ = (db.CheckConstraint("fee >= 0", name="fee_not_negative"),)

@@ -32,6 +32,7 @@ def _definition(module: str, name: str):
 SESSION_CREATE = ("stripe.params.checkout._session_create_params", "SessionCreateParams")
 REFUND_CREATE = ("stripe.params._refund_create_params", "RefundCreateParams")
 REFUND_LIST = ("stripe.params._refund_list_params", "RefundListParams")
+PAYMENT_INTENT_RETRIEVE = ("stripe.params._payment_intent_retrieve_params", "PaymentIntentRetrieveParams")
 
 
 def check(data: dict, definition: tuple[str, str]) -> None:

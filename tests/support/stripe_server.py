@@ -5,7 +5,10 @@ parameters → the same answer; other parameters → Stripe's idempotency error)
 request so tests can assert what the shop sent. It refuses what Stripe refuses: a wrong API key
 (401), parameters the installed ``stripe`` library's definitions do not allow and the rules Stripe
 documents (``tests/support/stripe_params.py``), refunds of nothing or of more than was paid. Refunds can
-be answered ``pending`` (``refund_status``) and settled later with a signed ``refund.updated``. Fixtures: ``stripe_server`` and ``stripe_app``
+be answered ``pending`` (``refund_status``) and settled later with a signed ``refund.updated``. A paid
+session has a PaymentIntent whose charge has a balance transaction (``fee``, ``net``, in
+``settlement_currency``), readable with ``expand[]=latest_charge.balance_transaction`` as Stripe's
+documented way to find a payment's fee; ``charge_pending`` leaves a charge without one yet. Fixtures: ``stripe_server`` and ``stripe_app``
 (an app configured for it, with its context pushed); import them into a test module.
 """
 import itertools
@@ -22,7 +25,7 @@ import stripe
 
 from storefront.extensions import db as _db
 from tests.support.stripe_params import (
-    REFUND_CREATE, REFUND_LIST, InvalidParams, check, check_checkout_session,
+    PAYMENT_INTENT_RETRIEVE, REFUND_CREATE, REFUND_LIST, InvalidParams, check, check_checkout_session,
 )
 
 SECRET_KEY = "sk_test_local_fake"
@@ -73,6 +76,12 @@ class FakeStripe:
     paid_at_last_moment: set = field(default_factory=set)  # session ids paid as expiry arrives
     refund_status: str = "succeeded"  # what new refunds answer: "pending", "requires_action"...
     lost_answers: list = field(default_factory=list)  # path prefixes: done, but the answer is lost
+    # Stripe's fee on a card charge, as its price list states one: a share plus a fixed part.
+    fee_basis_points: int = 340
+    fee_fixed: int = 2000
+    settlement_currency: str = "vnd"  # the account's: a charge's balance transaction is in it
+    usd_per_vnd: float = 0.00004      # the rate a charge is converted at when it settles in USD
+    charge_pending: set = field(default_factory=set)  # PaymentIntents with no balance transaction yet
     _replies: dict = field(default_factory=dict)  # idempotency key -> (params, status, body)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -197,6 +206,10 @@ class FakeStripe:
         if method == "GET" and path == "/v1/refunds":
             check(nest(params), REFUND_LIST)
             return 200, self._list_refunds(nest(params))
+        match = re.fullmatch(r"/v1/payment_intents/([^/]+)", path)
+        if method == "GET" and match:
+            check(nest(params), PAYMENT_INTENT_RETRIEVE)
+            return self._payment_intent(match[1], nest(params).get("expand", []))
         match = re.fullmatch(r"/v1/refunds/([^/]+)", path)
         if method == "GET" and match and match[1] in self.refunds:
             return 200, dict(self.refunds[match[1]])
@@ -242,6 +255,49 @@ class FakeStripe:
                   "created": int(time.time())}
         self.refunds[refund["id"]] = refund
         return dict(refund)
+
+    EXPANDABLE = {"latest_charge", "latest_charge.balance_transaction", "customer", "payment_method"}
+
+    def _payment_intent(self, intent_id: str, expand: list):
+        """A PaymentIntent as Stripe shows it: ``latest_charge`` an id, or the charge when expanded,
+        and in it ``balance_transaction`` an id, or the transaction when expanded too."""
+        for path in expand:
+            if path not in self.EXPANDABLE:
+                raise InvalidParams(f"This property cannot be expanded ({path}).", "expand")
+        session = next((s for s in self.sessions.values() if s["payment_intent"] == intent_id), None)
+        if session is None:
+            return 404, _error("invalid_request_error", f"No such payment_intent: '{intent_id}'")
+        paid = session["payment_status"] == "paid"
+        amount = session["amount_total"]
+        txn = self._balance_transaction(intent_id, amount) if paid else None
+        charge = {"id": f"ch_{intent_id[3:]}", "object": "charge", "amount": amount,
+                  "currency": session["currency"], "paid": paid, "status": "succeeded",
+                  "payment_intent": intent_id,
+                  "balance_transaction": txn if "latest_charge.balance_transaction" in expand
+                  else (txn or {}).get("id")} if paid else None
+        intent = {"id": intent_id, "object": "payment_intent", "amount": amount,
+                  "amount_received": amount if paid else 0, "currency": session["currency"],
+                  "status": "succeeded" if paid else "requires_payment_method",
+                  "metadata": session["metadata"], "livemode": False,
+                  "latest_charge": charge if "latest_charge" in expand or
+                  "latest_charge.balance_transaction" in expand else (charge or {}).get("id")}
+        return 200, intent
+
+    def _balance_transaction(self, intent_id: str, amount: int) -> dict | None:
+        if intent_id in self.charge_pending:
+            return None
+        if self.settlement_currency == "vnd":
+            settled = amount
+        else:  # cents of the settlement currency
+            settled = round(amount * self.usd_per_vnd * 100)
+        fee = settled * self.fee_basis_points // 10_000 + (
+            self.fee_fixed if self.settlement_currency == "vnd" else 30)
+        return {"id": f"txn_{intent_id[3:]}", "object": "balance_transaction", "amount": settled,
+                "currency": self.settlement_currency, "fee": fee, "net": settled - fee,
+                "fee_details": [{"amount": fee, "currency": self.settlement_currency,
+                                 "description": "Stripe processing fees", "type": "stripe_fee"}],
+                "reporting_category": "charge", "source": f"ch_{intent_id[3:]}",
+                "status": "pending", "type": "charge", "created": int(time.time())}
 
     def _list_refunds(self, data: dict) -> dict:
         found = [dict(r) for r in reversed(self.refunds.values())
