@@ -11,7 +11,7 @@ from storefront.payments import services as payments, stripe_fees
 from storefront.payments.models import StripeCharge
 from storefront.unit_of_work import transaction
 from tests.support.factories import AdminFactory
-from tests.support.payment_support import card_order_with_session, reload
+from tests.support.payment_support import card_order_with_session, paid_card_order, reload
 from tests.support.race import at_once
 from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401
 
@@ -27,11 +27,7 @@ def balance(kind) -> int:
 
 @pytest.fixture
 def paid_order(stripe_app, stripe_server):
-    order, _ = card_order_with_session(quantity=2, price=150_000, outlets=2)
-    session = stripe_server.complete(order.stripe_session_id)
-    with transaction():
-        assert payments.apply_paid(payments.lock_order(order.id), session) == "confirmed"
-    return reload(order)
+    return paid_card_order(stripe_server)
 
 
 def asked(stripe_server) -> list:

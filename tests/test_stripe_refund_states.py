@@ -13,7 +13,7 @@ from storefront.payments import refunds, services as payments
 from storefront.payments.models import Refund, RefundStatus, StripeEvent
 from storefront.unit_of_work import transaction
 from tests.support.factories import AdminFactory
-from tests.support.payment_support import card_order_with_session, reload
+from tests.support.payment_support import card_order_with_session, paid_card_order, reload
 from tests.support.stripe_server import (  # noqa: F401  (fixtures)
     event_for, refund_event, signed, stripe_app, stripe_server,
 )
@@ -30,11 +30,7 @@ def client(stripe_app):
 @pytest.fixture
 def paid_order(stripe_app, stripe_server):
     """A card order of two pickups (300.000 ₫ each) that Stripe says is paid."""
-    order, _ = card_order_with_session(quantity=2, price=150000, outlets=2)
-    session = stripe_server.complete(order.stripe_session_id)
-    with transaction():
-        assert payments.apply_paid(payments.lock_order(order.id), session) == "confirmed"
-    return reload(order)
+    return paid_card_order(stripe_server)
 
 
 def refunds_of(order) -> list[Refund]:

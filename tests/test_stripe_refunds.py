@@ -3,15 +3,14 @@ from functools import partial
 
 import pytest
 
-from storefront.unit_of_work import transaction
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders import services as orders
 from storefront.orders.models import PaymentStatus
 from storefront.orders.transitions import InvalidTransition
-from storefront.payments import refunds, services as payments
+from storefront.payments import refunds
 from storefront.payments.models import Refund, RefundStatus
-from tests.support.payment_support import card_order_with_session, reload
+from tests.support.payment_support import paid_card_order, reload
 from tests.support.stripe_server import stripe_app, stripe_server  # noqa: F401
 from tests.support.race import at_once
 
@@ -21,11 +20,7 @@ REFUNDS = "/v1/refunds"
 @pytest.fixture
 def paid_order(stripe_app, stripe_server):
     """A card order of two pickups (150.000 ₫ × 2 each) that Stripe says is paid."""
-    order, _ = card_order_with_session(quantity=2, price=150000, outlets=2)
-    session = stripe_server.complete(order.stripe_session_id)
-    with transaction():
-        assert payments.apply_paid(payments.lock_order(order.id), session) == "confirmed"
-    return reload(order)
+    return paid_card_order(stripe_server)
 
 
 def refunds_of(order) -> list[Refund]:

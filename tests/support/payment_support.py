@@ -28,6 +28,18 @@ def card_order_with_session(**options):
     return order, products
 
 
+def paid_card_order(stripe_server, **options):
+    """A card order (two pickups of 2 × 150.000 ₫ unless told) that Stripe says is paid, as the
+    webhook or the reconciler confirms it."""
+    from storefront.payments import services as payments
+    from storefront.unit_of_work import transaction
+    order, _ = card_order_with_session(**({"quantity": 2, "price": 150000, "outlets": 2} | options))
+    session = stripe_server.complete(order.stripe_session_id)
+    with transaction():
+        assert payments.apply_paid(payments.lock_order(order.id), session) == "confirmed"
+    return reload(order)
+
+
 def reload(instance):
     """Read a row again as the database has it now."""
     db.session.expire_all()
