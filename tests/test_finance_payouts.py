@@ -158,6 +158,12 @@ def test_a_period_closes_once_with_a_statement_that_adds_up(app, client):
     assert (closed.opening, closed.earned, closed.fees, closed.paid_out, closed.closing) == \
         (0, 300_000, 30_000, 270_000, 0) == \
         (view.opening, view.earned, view.fees, view.paid_out, view.closing)
+    paid_line = next(line for line in view.lines if line.kind == "payout_paid")
+    assert (paid_line.cause, paid_line.description) == (payout.code, "Chi trả cho nhà sản xuất")
+    from flask_babel import force_locale
+    with force_locale("en"):  # in the reader's language, not the books' English narration
+        assert next(line.description for line in settlement.statement(producer.id, start, end).lines
+                    if line.kind == "payout_paid") == "Payout to a producer"
     text = settlement.statement_csv(view)
     assert text.startswith("\ufeff") and "handed_over" in text and payout.code in text
     pdf = settlement.statement_pdf(view, producer.name)

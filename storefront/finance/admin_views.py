@@ -15,9 +15,11 @@ from ..payments.views import qr_image
 from ..timeutil import local_today
 from ..unit_of_work import transaction
 from ..web.admin import bp
-from . import adjustments, cash, fees, ledger, payouts, settlement
+from . import adjustments, cash, fees, kinds, ledger, payouts, settlement
 from .forms import AdjustmentForm, EmptyForm, FailureForm, FeeForm, ReferenceForm, ReversalForm
 from .models import AccountKind, BankAccount, JournalEntry, Payout, PayoutBatch, RemittanceStatus
+
+bp.add_app_template_global(kinds.entry_kind_label, "entry_kind_label")
 
 PER_PAGE = 20  # journal entries a page
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..orders.models import OrderLine
 from ..timeutil import utc_start_of, utcnow
 from ..unit_of_work import transaction
+from .kinds import entry_kind_label
 from .models import Account, AccountKind, JournalEntry, Posting, Statement
 
 K = AccountKind
@@ -112,8 +113,19 @@ def statement(producer_id: int, start: date, end: date) -> StatementView:
                                             gross - net, net))
         else:
             view.lines.append(StatementLine(local_date_of(row.occurred_at), row.kind, row.cause,
-                                            row.narration, net, 0, net))
+                                            _described(row), net, 0, net))
     return view
+
+
+def _described(row) -> str:
+    """A statement line in the producer's words: the entry's kind, with the product given back or
+    the admin's memo of an adjustment (the English narration stays in the books' export)."""
+    label = entry_kind_label(row.kind)
+    if row.kind == "manual_adjustment":
+        return f"{label}: {row.narration}"
+    if row.product_name:
+        return f"{label}: {row.product_name}"
+    return label
 
 
 def close_period(start: date, end: date) -> int:
