@@ -263,7 +263,7 @@ def statement_pdf(view: StatementView, producer_name: str) -> bytes:
     pdf.cell(0, 6, f"{_('Số dư đầu kỳ')}: {format_vnd(view.opening)}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     with pdf.table(col_widths=(22, 34, 64, 26, 22, 26), text_align="LEFT") as table:
-        table.row([_("Ngày"), _("Mã"), _("Nội dung"), _("Số tiền"), _("Phí"), _("Cộng vào")])
+        table.row([_("Ngày"), _("Mã"), _("Diễn giải"), _("Số tiền"), _("Phí"), _("Cộng vào")])
         for line in view.lines:
             table.row([line.day.strftime("%d/%m"), line.cause, line.description or line.kind,
                        format_vnd(line.amount), format_vnd(line.fee), format_vnd(line.net)])
