@@ -1,9 +1,9 @@
 """Complaint use cases: file, answer, reply, resolve; each owns its transaction and mails the other side.
 
 Statuses move only along ``TRANSITIONS`` (``_move``). Due dates are counted in Vietnamese working
-days (``storefront/workdays.py``): the shop answers within ``COMPLAINT_ANSWER_DAYS`` (Law 19/2023
-and Decree 55/2024 give a trader 7 working days to respond) and settles it within
-``COMPLAINT_RESOLVE_DAYS``.
+days (``storefront/workdays.py``): the shop answers within ``COMPLAINT_ANSWER_DAYS`` (Law 19/2023/QH15,
+Article 57(2), gives a trader 7 working days to take up and negotiate a consumer's request;
+docs/domain.md §Complaints) and aims to settle it within ``COMPLAINT_RESOLVE_DAYS``.
 """
 from flask import current_app
 from flask_babel import gettext as _
