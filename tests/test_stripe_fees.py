@@ -113,3 +113,17 @@ def test_two_sweeps_at_once_post_the_fee_once(paid_order, stripe_server, stripe_
     entries = db.session.scalars(db.select(JournalEntry).where(
         JournalEntry.key == f"stripe-fee-{paid_order.stripe_payment_intent}")).all()
     assert len(entries) == 1 and balance(K.STRIPE_FEES) == FEE
+
+
+def test_payments_stripe_cannot_answer_for_never_keep_a_newer_one_waiting(stripe_app, stripe_server):
+    from datetime import timedelta
+
+    from storefront.timeutil import utcnow
+    older, newer = (paid_card_order(stripe_server, outlets=1) for _ in range(2))
+    older.paid_at, newer.paid_at = utcnow() - timedelta(days=3), utcnow()
+    db.session.commit()
+    stripe_server.charge_pending.add(older.stripe_payment_intent)  # Stripe keeps saying "not yet"
+
+    assert stripe_fees.post_fees(limit=1) == Counter(posted=1)  # a sweep that can ask about one
+    assert db.session.get(StripeCharge, newer.stripe_payment_intent) is not None
+    assert stripe_fees.post_fees(limit=1) == Counter(not_ready=1)

@@ -31,7 +31,9 @@ BATCH = 200  # payments asked about per sweep; the rest wait for the next one
 
 
 def waiting(limit: int = BATCH) -> list[tuple[int, str]]:
-    """Return (order id, PaymentIntent) of paid card orders whose fee is not known yet, oldest first.
+    """Return (order id, PaymentIntent) of paid card orders whose fee is not known yet, the latest
+    paid first: a payment Stripe keeps answering "not ready" or "unknown" for is asked about again
+    every sweep, and must never keep a newer one waiting behind it.
 
     Paid once is enough: a refund later does not give Stripe's fee back."""
     return db.session.execute(
@@ -39,7 +41,7 @@ def waiting(limit: int = BATCH) -> list[tuple[int, str]]:
         .outerjoin(StripeCharge, StripeCharge.payment_intent == Order.stripe_payment_intent)
         .where(Order.payment_method == PaymentMethod.CARD, Order.paid_at.is_not(None),
                Order.stripe_payment_intent.is_not(None), StripeCharge.payment_intent.is_(None))
-        .order_by(Order.id).limit(limit)).all()
+        .order_by(Order.paid_at.desc(), Order.id.desc()).limit(limit)).all()
 
 
 def post_fees(limit: int = BATCH) -> Counter:
