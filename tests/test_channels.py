@@ -301,6 +301,27 @@ def test_a_shopper_stops_zalo_from_the_link_and_notices_go_by_sms(app, zalo, esm
     assert client.get("/notifications/stop/forged-token").status_code == 404
 
 
+def test_the_stop_link_turns_the_channel_back_on_for_order_notices(
+        app, zalo, esms, client):
+    from storefront.notifications.models import ChannelStop
+    link = f"/notifications/stop/{stops.stop_token('zalo', PHONE)}"
+    client.post(link)
+    page = client.get(link).get_data(as_text=True)
+    assert "Bật lại Zalo" in page and 'name="action" value="resume"' in page
+
+    resumed = client.post(link, data={"action": "resume"}, follow_redirects=True)
+    assert "Đã bật lại Zalo" in resumed.get_data(as_text=True)
+    [row] = db.session.scalars(db.select(ChannelStop)).all()
+    assert row.lifted_at is not None and row.lifted_by == "link:notice-resume"
+    assert not stops.is_stopped("zalo", PHONE)
+    assert client.post(link, data={"action": "resume"}).status_code == 303  # again: nothing to lift
+
+    placed_at_pickup()
+    sweep()
+    assert len(zalo.messages) == 1 and esms.messages == []  # the order's notice takes Zalo again
+    assert "Tắt Zalo" in client.get(link).get_data(as_text=True)  # and the link can stop it again
+
+
 def test_a_channel_stopped_while_a_notice_waits_is_not_used_for_it(app, zalo, esms):
     placed_at_pickup()
     [waiting] = deliveries("order_placed")

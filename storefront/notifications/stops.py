@@ -9,7 +9,8 @@ A stop holds until the person consents again to news by that channel (the accoun
 registration or checkout): that later consent lifts it (``lift``, called by the consent records),
 and notices take the channel again. The stop row stays, with when and by which consent it was
 lifted; stopping again afterwards writes a new one. So the order of events decides: stop →
-consent → stop leaves the channel stopped.
+consent → stop leaves the channel stopped. The stop link itself also turns the channel back on
+(``resume``): proof that the address is the person's, without news consent.
 """
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -81,6 +82,15 @@ def lift(channel: str, address: str, by: str) -> bool:
     stop_row.lifted_at, stop_row.lifted_by = utcnow(), by
     db.session.flush()  # before a stop of the same pair can be written in this transaction
     return True
+
+
+def resume(channel: str, address: str) -> bool:
+    """Lift the stop in force from the stop link itself (its own transaction): the link reached only
+    the person at that address, so it proves the address is theirs, which a box ticked at checkout
+    does not. Order notices take the channel again; news needs a new consent. Tells whether a
+    stop was lifted (False: none was in force, say the other tap of a double tap lifted it)."""
+    with transaction():
+        return lift(channel, address, by="link:notice-resume")
 
 
 def stop(channel: str, address: str) -> int:

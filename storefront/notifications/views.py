@@ -9,11 +9,17 @@ from .labels import CHANNEL_LABELS
 
 @bp.route("/notifications/stop/<token>", methods=["GET", "POST"], endpoint="stop_channel")
 def stop_channel(token: str):
-    """Ask, then stop one channel for one phone or address (a GET never changes anything)."""
+    """Ask, then stop one channel for one phone or address (a GET never changes anything); once
+    stopped, the same link turns it back on: only who received a message there holds the link."""
     try:
         channel, address = stops.read(token)
     except stops.BadStopLink:
         abort(404)
+    if request.method == "POST" and request.form.get("action") == "resume":
+        if stops.resume(channel, address):
+            flash(_("Đã bật lại %(channel)s: thông báo đơn hàng lại đi qua kênh này. Tin mới và ưu đãi "
+                    "chỉ đến khi bạn đồng ý lại.", channel=CHANNEL_LABELS[channel]), "success")
+        return redirect(url_for("shop.stop_channel", token=token), 303)
     if request.method == "POST":
         withdrawn = stops.stop(channel, address)
         flash(_("Đã tắt %(channel)s: các thông báo sẽ đi qua kênh khác.",
