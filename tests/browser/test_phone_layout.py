@@ -75,6 +75,7 @@ PAGES = [
     PageSpec("complaints", "guest", "/orders/{order}/complaints?t=token"),
     PageSpec("order-data", "guest", "/orders/{order}/data?t=token"),
     PageSpec("notice-stop", "guest", "/notifications/stop/{stop}"),
+    PageSpec("notice-stopped", "guest", "/notifications/stop/{stopped}"),
     PageSpec("account-data", "shopper", "/account/data"),
     # producer
     PageSpec("producer-products", "producer", "/producer/"),
@@ -402,6 +403,8 @@ def _build_business_round(world, producer, producer_email, outlet, own_listed, c
                                 discovered_at=utcnow(), description="Một thư tổng hợp gửi nhầm người nhận.",
                                 data_affected="Họ tên, số điện thoại", people_affected=12)
     db.session.commit()
+    stops.stop("email", "ngung@example.com")  # a link already used: its page offers to turn it back on
+    stopped = stops.stop_token("email", "ngung@example.com")
     return {
         "month_start": day.replace(day=1).isoformat(), "month_end": (day + timedelta(days=31)).isoformat(),
         "experience": product.slug, "experience_id": experience.id, "full_session": small.id,
@@ -410,6 +413,7 @@ def _build_business_round(world, producer, producer_email, outlet, own_listed, c
         "statement": statement.id, "entry": entry.id, "complaint": complaint.id,
         "data_request": data_request.id, "incident": incident.id,
         "stop": stops.stop_token("sms", "0987654321"),
+        "stopped": stopped,
     }
 
 
