@@ -1,13 +1,15 @@
-"""Consent where people give it (Decree 13/2023: an affirmative act, never a pre-ticked box) and a
-re-grant that lifts a channel stop.
+"""Consent where people give it (Decree 13/2023: an affirmative act, never a pre-ticked box), and
+what lifts a channel stop.
 
 - Registration and checkout (a guest too) show the news boxes unticked, in Vietnamese and English;
   ticking records the account page's kind of record (wording version, time, source
   ``web:register`` / ``web:checkout``), a guest's against the order whose phone and e-mail they
   are; ticking nothing records nothing and the order, with its own notices, goes through.
-- A stop from a notice's link withdraws the consent; ticking the box again later (account page or
-  checkout) lifts the stop, kept in the history; a stop after that stops again. Promotional
-  notices flow by the channel only while the consent is in force and no stop is.
+- A stop from a notice's link withdraws the consent. Ticking the box again later records the yes,
+  but lifts the stop only where that proves the address is the person's (an account's confirmed
+  e-mail); a phone waits for the stop link's own "turn back on", which only its owner has. A stop
+  after that stops again. Promotional notices flow by the channel only while the consent is in
+  force and no stop is.
 """
 import io
 import re
@@ -216,12 +218,12 @@ def zalo_took(zalo, notice) -> bool:
         and any(m.tracking_id == f"ocop-{d.id}" for m in zalo.messages for d in notice.deliveries)
 
 
-def test_ticking_again_on_the_account_page_lifts_the_stop_and_a_later_stop_stops_again(
+def test_ticking_zalo_again_waits_on_the_stop_until_the_link_turns_it_back_on_and_a_later_stop_stops_again(
         app, zalo, esms, client, login):
     user = UserFactory(email="khach@example.com", phone="0912345678")
     consents.record_choices(user, {Purpose.NEWS_ZALO})
     assert zalo_took(zalo, promote(user))
-    link = f"/notifications/stop/{stops.stop_tokens(user.phone, user.email)['zalo']}"
+    link = f"/notifications/stop/{stops.stop_token('zalo', PHONE)}"
 
     client.post(link)  # stop: the consent is withdrawn, Zalo carries nothing more
     db.session.expire_all()
@@ -229,16 +231,23 @@ def test_ticking_again_on_the_account_page_lifts_the_stop_and_a_later_stop_stops
     login(user)
     assert boxes_on_account(client) == {"news_zalo": False, "news_sms": False, "news_email": False}
 
-    client.post("/account/consents", data={"news_zalo": "y"})  # ticked again, later
-    [first] = stop_rows("zalo", PHONE)
+    client.post("/account/consents", data={"news_zalo": "y"})  # ticked again: a phone proves nothing
     grant = records()[-1]
     assert (grant.purpose, grant.granted, grant.channel) == ("news_zalo", True, "web:account")
-    assert first.lifted_at is not None and first.lifted_by == f"consent:{grant.id}"
-    assert not stops.is_stopped("zalo", PHONE)
-    assert zalo_took(zalo, promote(user))  # news flows by Zalo again
-    assert "Tắt Zalo" in client.get(link).get_data(as_text=True)  # the link can stop it again
+    [first] = stop_rows("zalo", PHONE)
+    assert first.lifted_at is None and promote(user) is None  # the stop holds
+    page = client.get("/account/data").get_data(as_text=True)
+    assert boxes_on_account(client)["news_zalo"] is True and "Bật lại Zalo" in page  # said so
+    client.post("/account/consents", data={"news_zalo": "y"})  # saved again: no second record
+    assert len(records()) == 3
 
-    client.post(link)  # and a stop after the re-grant stops again
+    client.post(link, data={"action": "resume"})  # the owner turns it back on from the link
+    [first] = stop_rows("zalo", PHONE)
+    assert first.lifted_by == "link:notice-resume" and not stops.is_stopped("zalo", PHONE)
+    assert zalo_took(zalo, promote(user))  # the yes waiting on the stop takes effect: news by Zalo
+    assert "Bật lại Zalo" not in client.get("/account/data").get_data(as_text=True)
+
+    client.post(link)  # and a stop after that stops again
     rows = stop_rows("zalo", PHONE)
     assert [row.lifted_at is None for row in rows] == [False, True]  # history kept, a new stop
     db.session.expire_all()
@@ -246,6 +255,25 @@ def test_ticking_again_on_the_account_page_lifts_the_stop_and_a_later_stop_stops
     assert [(r.purpose, r.granted, r.channel) for r in consents.history(user)] == [
         ("news_zalo", True, "web:account"), ("news_zalo", False, "link:notice-stop"),
         ("news_zalo", True, "web:account"), ("news_zalo", False, "link:notice-stop")]
+
+
+def test_ticking_the_box_for_a_confirmed_account_email_lifts_its_stop_but_not_an_unconfirmed_one(
+        app, client, login):
+    confirmed = UserFactory(email="khach@example.com", phone="0912345678")
+    unconfirmed = UserFactory(email="moi@example.com", phone="0987654321")
+    unconfirmed.email_confirmed_at = None
+    db.session.commit()
+    for address in ("khach@example.com", "moi@example.com"):
+        stops.stop("email", address)
+
+    consents.record_choices(confirmed, {Purpose.NEWS_EMAIL})
+    consents.record_choices(unconfirmed, {Purpose.NEWS_EMAIL})
+    assert not stops.is_stopped("email", "khach@example.com")
+    assert stop_rows("email", "khach@example.com")[0].lifted_by.startswith("consent:")
+    assert stops.is_stopped("email", "moi@example.com")
+    assert consents.receiving(confirmed) == {Purpose.NEWS_EMAIL}
+    assert consents.receiving(unconfirmed) == set()
+    assert consents.waiting_on_stop(unconfirmed) == {Purpose.NEWS_EMAIL}
 
 
 def boxes_on_account(client) -> dict[str, bool]:
@@ -258,23 +286,25 @@ def boxes_on_account(client) -> dict[str, bool]:
     return found
 
 
-def test_a_consent_a_stop_overtook_shows_unticked_and_ticking_it_lifts_the_stop(
+def test_a_consent_a_stop_overtook_shows_ticked_with_the_way_to_turn_the_channel_back_on(
         app, zalo, esms, client, login):
     user = UserFactory(email="khach@example.com", phone="0987654321")
     consents.record_choices(user, {Purpose.NEWS_ZALO})
     stops.stop("zalo", PHONE)  # 0912345678 was stopped (by whoever had it) …
-    user.phone = "0912345678"  # … and the account takes that phone: its yes is overtaken
+    user.phone = "0912345678"  # … and the account takes that phone: its yes waits on the stop
     db.session.commit()
     login(user)
-    assert boxes_on_account(client)["news_zalo"] is False
+    page = client.get("/account/data").get_data(as_text=True)
+    assert boxes_on_account(client)["news_zalo"] is True and "Bật lại Zalo" in page
     assert promote(user) is None  # the stop holds whatever the records say
 
-    client.post("/account/consents", data={"news_zalo": "y"})
-    assert records()[-1].granted and not stops.is_stopped("zalo", PHONE)
+    client.post("/account/consents", data={"news_zalo": "y"})  # ticking proves nothing: no lift
+    assert stops.is_stopped("zalo", PHONE) and promote(user) is None
+    stops.resume("zalo", PHONE)  # the owner of 0912345678, from a message's link
     assert zalo_took(zalo, promote(user))
 
 
-def test_a_guest_stop_withdraws_and_ticking_at_a_later_checkout_lifts_it(app, zalo, esms, client):
+def test_a_guest_stop_withdraws_and_ticking_at_a_later_checkout_does_not_lift_it(app, zalo, esms, client):
     outlet = a_cart(client)
     checkout(client, outlet, **{"consent-news_zalo": "y"})
     [first] = placed()
@@ -286,21 +316,18 @@ def test_a_guest_stop_withdraws_and_ticking_at_a_later_checkout_lifts_it(app, za
     assert consents.history(first)[-1].channel == "link:notice-stop"
 
     client.post("/cart/add", data={"product_id": first.lines[0].product_id, "quantity": 1})
-    checkout(client, outlet)  # nothing ticked: the stop holds, the order's notice skips Zalo
+    checkout(client, outlet, **{"consent-news_zalo": "y"})  # ticked again, by whoever typed the phone
     second = placed()[-1]
+    assert consents.granted(second) == {Purpose.NEWS_ZALO}  # recorded, as the person's word …
+    [row] = stop_rows("zalo", PHONE)
+    assert row.lifted_at is None  # … but a box proves nothing about the phone: the stop holds
     assert [d.channel for d in deliveries("order_placed") if d.notice.order_id == second.id] == ["sms"]
 
+    client.post(f"/notifications/stop/{stops.stop_token('zalo', PHONE)}", data={"action": "resume"})
     client.post("/cart/add", data={"product_id": first.lines[0].product_id, "quantity": 1})
-    checkout(client, outlet, **{"consent-news_zalo": "y"})  # ticked again: the stop is lifted
+    checkout(client, outlet)  # turned back on from the link: the next order's notices take Zalo
     third = placed()[-1]
-    assert consents.granted(third) == {Purpose.NEWS_ZALO}
-    [row] = stop_rows("zalo", PHONE)
-    assert row.lifted_by == f"consent:{consents.history(third)[-1].id}"
-
-    client.post("/cart/add", data={"product_id": first.lines[0].product_id, "quantity": 1})
-    checkout(client, outlet)  # the next order's notices take Zalo again
-    fourth = placed()[-1]
-    assert [d.channel for d in deliveries("order_placed") if d.notice.order_id == fourth.id] == ["zalo"]
+    assert [d.channel for d in deliveries("order_placed") if d.notice.order_id == third.id] == ["zalo"]
 
 
 def test_forgetting_a_guests_contact_withdraws_its_consents(app, client):
@@ -315,7 +342,7 @@ def test_forgetting_a_guests_contact_withdraws_its_consents(app, client):
     assert consents.history(order)[-1].channel == "web:erasure"
 
 
-def test_a_stop_tapped_many_times_at_once_and_a_regrant_racing_it_leave_one_history(app):
+def test_a_stop_tapped_many_times_at_once_and_a_resume_racing_it_leave_one_history(app):
     user = UserFactory(email="khach@example.com", phone="0912345678")
     consents.record_choices(user, {Purpose.NEWS_ZALO})
     outcomes = at_once(app, *[lambda: stops.stop("zalo", PHONE)] * 6)
@@ -323,13 +350,13 @@ def test_a_stop_tapped_many_times_at_once_and_a_regrant_racing_it_leave_one_hist
     assert [row.lifted_at for row in stop_rows("zalo", PHONE)] == [None]
     assert consents.receiving(user) == set()
 
-    def regrant():
-        consents.record_choices(db.session.get(User, user.id), {Purpose.NEWS_ZALO})
-
-    outcomes = at_once(app, regrant, lambda: stops.stop("zalo", PHONE))
+    consents.record_choices(db.session.get(User, user.id), {Purpose.NEWS_ZALO})  # waits on the stop
+    outcomes = at_once(app, lambda: stops.resume("zalo", PHONE), lambda: stops.stop("zalo", PHONE))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     rows = stop_rows("zalo", PHONE)
     db.session.expire_all()
-    # whichever came last decides: lifted and receiving, or stopped (again) and not
-    assert sum(row.lifted_at is None for row in rows) <= 1
-    assert (consents.receiving(user) == {Purpose.NEWS_ZALO}) == (rows[-1].lifted_at is not None)
+    # either order leaves one history: resume then stop → a new stop in force; stop (already in
+    # force: nothing new) then resume → lifted. The stop withdrew the waiting yes either way.
+    assert sum(row.lifted_at is None for row in rows) <= 1 and len(rows) in (1, 2)
+    assert (len(rows) == 2) == (rows[-1].lifted_at is None) and rows[0].lifted_at is not None
+    assert consents.receiving(user) == set() and consents.granted(user) == set()

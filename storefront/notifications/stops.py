@@ -5,12 +5,12 @@ shopper may stop a channel from an old order). Notices then go by the next chann
 are not notices (password resets, account mails) are not affected. Stopping a channel also
 withdraws the news consent for it (issue 22's records) of the accounts with that address.
 
-A stop holds until the person consents again to news by that channel (the account page, a box at
-registration or checkout): that later consent lifts it (``lift``, called by the consent records),
-and notices take the channel again. The stop row stays, with when and by which consent it was
-lifted; stopping again afterwards writes a new one. So the order of events decides: stop →
-consent → stop leaves the channel stopped. The stop link itself also turns the channel back on
-(``resume``): proof that the address is the person's, without news consent.
+A stop holds until the address's owner lifts it: from the stop link itself (``resume``: only who
+received a message there has it), or by ticking the news box for an account's own confirmed
+e-mail (``lift``, called by the consent records). A box ticked for a phone or an unconfirmed
+address proves nothing about who owns it, so it lifts nothing. The stop row stays, with when and
+by what it was lifted; stopping again afterwards writes a new one. So the order of events
+decides: stop → turned back on → stop leaves the channel stopped.
 """
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer

@@ -9,9 +9,12 @@ Whose consent: an account's (given on the account page, at registration, or at c
 or a guest's, recorded against the order whose phone and e-mail they gave at checkout (the way
 guests' data requests are: ``DataRequest.order_id``). A guest is who those addresses reach.
 
-A grant is also the person's word that the channel may carry messages again: it lifts a stop
-they made from a notice's link (``notifications.stops.lift``) for the account's (or the order's)
-address, and the stop keeps when and by which record it was lifted.
+A grant lifts a stop made from a notice's link (``notifications.stops.lift``) only where ticking
+the box proves the address is the person's: an account's own e-mail, confirmed from a mail sent to
+it. A phone or e-mail typed at checkout or on a profile proves nothing (no OTP), so there the grant
+is recorded and waits: the stop holds until the person turns the channel back on from the stop
+link itself (``stops.resume``), which only the address's owner has. The account page shows such a
+yes ticked, with a note saying so (``waiting_on_stop``).
 """
 from dataclasses import dataclass
 
@@ -124,13 +127,28 @@ def receiving(who) -> set[Purpose]:
     return {purpose for purpose in granted(subject) if CHANNEL_OF_PURPOSE[purpose] not in stopped}
 
 
+def waiting_on_stop(who) -> set[Purpose]:
+    """The purposes granted whose channel a stop holds at the subject's address, and which ticking
+    the box again would not lift (the address is not proven): they wait for ``stops.resume``."""
+    subject = subject_of(who)
+    return {purpose for purpose in granted(subject) - receiving(subject)
+            if not _proves(subject, CHANNEL_OF_PURPOSE[purpose])}
+
+
+def _fresh(subject: Subject, ticked: set[Purpose]) -> set[Purpose]:
+    """The boxes ticked that need a new grant: not received now, and not a yes already waiting
+    on a stop (writing it again would change nothing but add a record)."""
+    return ticked - receiving(subject) - waiting_on_stop(subject)
+
+
 def record_choices(who, wanted: set[Purpose], channel: str = CHANNEL_ACCOUNT) -> list[ConsentRecord]:
     """Record the account page's answer: a grant for each box ticked that is not in force (or was
-    stopped since), a withdrawal for each unticked one in force; return the new records."""
+    stopped since, and ticking proves the address), a withdrawal for each unticked one in force;
+    return the new records."""
     with transaction():
         subject = subject_of(who)
         wanted = {Purpose(purpose) for purpose in wanted}
-        return _write(subject, wanted - receiving(subject), granted(subject) - wanted, channel)
+        return _write(subject, _fresh(subject, wanted), granted(subject) - wanted, channel)
 
 
 def give(who, purposes: set[Purpose], channel: str, order: Order | None = None) -> list[ConsentRecord]:
@@ -141,7 +159,7 @@ def give(who, purposes: set[Purpose], channel: str, order: Order | None = None) 
     """
     subject = subject_of(who, order)
     purposes = {Purpose(purpose) for purpose in purposes}
-    return _write(subject, purposes - receiving(subject), set(), channel)
+    return _write(subject, _fresh(subject, purposes), set(), channel)
 
 
 def give_at_registration(user, purposes: set[Purpose]) -> list[ConsentRecord]:
@@ -170,12 +188,19 @@ def _write(subject: Subject, grants: set[Purpose], withdrawals: set[Purpose],
     db.session.add_all(written)
     db.session.flush()
     for record in written:
-        if record.granted:  # a yes after a stop: the channel may carry messages again
-            channel_of = CHANNEL_OF_PURPOSE[Purpose(record.purpose)]
-            address = subject.address_for(channel_of)
-            if address:
-                stops.lift(channel_of, address, by=f"consent:{record.id}")
+        channel_of = CHANNEL_OF_PURPOSE[Purpose(record.purpose)]
+        if record.granted and _proves(subject, channel_of):  # the owner's yes after a stop
+            stops.lift(channel_of, subject.address_for(channel_of), by=f"consent:{record.id}")
     return written
+
+
+def _proves(subject: Subject, channel: str) -> bool:
+    """Whether a box ticked by ``subject`` proves the channel's address is theirs: only an account's
+    own e-mail, confirmed from a mail sent to it. Phones are never confirmed here (no OTP)."""
+    if channel != Channel.EMAIL or subject.user_id is None or not subject.email:
+        return False
+    user = db.session.get(User, subject.user_id)
+    return bool(user and user.email_confirmed and user.email.lower() == subject.email.lower())
 
 
 # --- who an address is: the accounts and guests a stop link reaches ---------------------------------

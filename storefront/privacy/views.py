@@ -10,7 +10,8 @@ from ..web.shop import bp
 from . import consents, export, requests
 from .erasure import ErasureRefused
 from .forms import ConsentForm, DataRequestForm, DeleteAccountForm
-from .models import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS, RequestKind
+from ..notifications.labels import CHANNEL_LABELS
+from .models import REQUEST_KIND_LABELS, REQUEST_STATUS_LABELS, Purpose, RequestKind
 
 
 def _zip(data: bytes, name: str) -> Response:
@@ -23,7 +24,10 @@ def _account_page(consent_form=None, delete_form=None, status=200):
     user = current_user._get_current_object()
     return render_template(
         "privacy/account_data.html", history=consents.history(user),
-        consent_form=consent_form or ConsentForm().show(consents.receiving(user)),
+        consent_form=consent_form or ConsentForm().show(consents.receiving(user)
+                                                        | consents.waiting_on_stop(user)),
+        waiting=[CHANNEL_LABELS[consents.CHANNEL_OF_PURPOSE[purpose]] for purpose in Purpose
+                 if purpose in consents.waiting_on_stop(user)],
         delete_form=delete_form or DeleteAccountForm(), purposes=consents.PURPOSE_LABELS,
         requests=export.account_data(user)[0]["data_requests"],
         KIND_LABELS=REQUEST_KIND_LABELS, STATUS_LABELS=REQUEST_STATUS_LABELS), status
