@@ -258,10 +258,17 @@ def _build_scene(world) -> dict:
     ready = place(outlet, (product, 1), status=PickupStatus.READY,
                   created_at=confirmed.created_at - timedelta(hours=5))
     shopper_email = "shopper-phone@example.com"
-    shopper = User(email=shopper_email, name="Lê Thu Hà", role=Role.SHOPPER)
+    shopper = User(email=shopper_email, name="Lê Thu Hà", role=Role.SHOPPER, phone="0900000390")
     shopper.set_password(seed.PASSWORD)
     db.session.add(shopper)
     db.session.commit()
+    # Zalo stopped from a message's link, then ticked again on the account page: the yes waits on
+    # the stop, and the account page says how to turn Zalo back on
+    from storefront.notifications import stops
+    from storefront.privacy import consents
+    from storefront.privacy.models import Purpose
+    stops.stop("zalo", "84900000390")
+    consents.record_choices(shopper, {Purpose.NEWS_ZALO})
     scene = _build_business_round(world, producer, producer_email, outlet, own_listed, confirmed)
     return {
         **scene,
