@@ -22,12 +22,12 @@ def _zip(data: bytes, name: str) -> Response:
 
 def _account_page(consent_form=None, delete_form=None, status=200):
     user = current_user._get_current_object()
+    waiting = consents.waiting_on_stop(user)  # read once: each read is a few queries
     return render_template(
         "privacy/account_data.html", history=consents.history(user),
-        consent_form=consent_form or ConsentForm().show(consents.receiving(user)
-                                                        | consents.waiting_on_stop(user)),
+        consent_form=consent_form or ConsentForm().show(consents.receiving(user) | waiting),
         waiting=[CHANNEL_LABELS[consents.CHANNEL_OF_PURPOSE[purpose]] for purpose in Purpose
-                 if purpose in consents.waiting_on_stop(user)],
+                 if purpose in waiting],
         delete_form=delete_form or DeleteAccountForm(), purposes=consents.PURPOSE_LABELS,
         requests=export.account_data(user)[0]["data_requests"],
         KIND_LABELS=REQUEST_KIND_LABELS, STATUS_LABELS=REQUEST_STATUS_LABELS), status
